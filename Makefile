@@ -13,7 +13,6 @@ SHARED ?= ../shared
 EXAMPLE ?= examples/example_article.txt
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
-# Wheels only, every file checked against its sha256 in the lock.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --progress-bar off
 
 LOCK_CMD := uv pip compile pyproject.toml --extra model --extra dev --generate-hashes \
@@ -30,7 +29,7 @@ venv: $(STAMP)
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $$($(PYTHON) --version)"; \
 		$(PYTHON) -m venv $(VENV); }
-	$(PIP_INSTALL) --require-hashes --only-binary :all: -r requirements.lock
+	$(PIP_INSTALL) --require-hashes --only-binary :all: -r requirements.lock  # wheels, sha256-checked
 	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 	@touch $@
 
@@ -42,7 +41,7 @@ lint: venv
 	$(BIN)/mypy
 
 test: lint
-	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	@echo "$(BIN)/pytest $(PYTEST_ARGS)"; $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
 	exit $$rc
 

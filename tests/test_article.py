@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from evenhand.article import (
+    MASKED_KINDS,
     Article,
     InputFailure,
     Region,
@@ -494,7 +495,9 @@ def test_masked_text_keeps_length_and_offsets() -> None:
     article = Article.from_text(ARTICLE)
     masked = article.masked_text()
     assert len(masked) == len(ARTICLE)
-    inside = {i for r in article.regions for i in range(r.start, r.end)}
+    assert any(r.kind == "headline" for r in article.regions)
+    inside = {i for r in article.regions if r.kind in MASKED_KINDS
+              for i in range(r.start, r.end)}
     for i, (a, b) in enumerate(zip(ARTICLE, masked, strict=True)):
         assert b == (a if i not in inside or a in "\r\n" else " ")
 
@@ -519,5 +522,7 @@ def test_seed_article() -> None:
     assert len(masked) == len(text)
     assert masked[:footer.start].strip() != ""
     assert masked[footer.start:footer.end].strip() == ""
+    assert masked[repeat.start:repeat.end].strip() == ""
+    assert masked[headline.start:headline.end].strip() == ""
     body = text.index("\n\n", repeat.end) + 2
     assert masked[body:footer.start] == text[body:footer.start]

@@ -51,6 +51,8 @@ def load_pipeline(name: str | None = None) -> Language:
     missing = [c for c in ("parser", "ner") if c not in nlp.pipe_names]
     if missing:
         raise PipelineError(f"spaCy pipeline {name!r} lacks {', '.join(missing)}")
+    if "evenhand_paragraphs" not in nlp.pipe_names:
+        nlp.add_pipe("evenhand_paragraphs", before="parser")
     for component in EVENHAND_COMPONENTS:
         if component not in nlp.pipe_names:
             nlp.add_pipe(component)

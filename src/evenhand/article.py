@@ -23,8 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-__all__ = ["Article", "InputFailure", "Region", "find_regions", "iter_articles",
+__all__ = ["MASKED_KINDS", "Article", "InputFailure", "Region", "find_regions", "iter_articles",
            "looks_english"]
+
+
+# Region kinds kept out of the analysis: the headline is reported as the title, not analysed
+# as body text, and neither its repeats nor the outlet boilerplate are.
+MASKED_KINDS = frozenset({"headline", "headline-repeat", "boilerplate"})
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,11 @@ class Article:
 
     def masked_text(self) -> str:
         """The text with excluded regions blanked out, same length, newlines kept."""
-        if not self.regions:
+        masked = [r for r in self.regions if r.kind in MASKED_KINDS]
+        if not masked:
             return self.text
         chars = list(self.text)
-        for region in self.regions:
+        for region in masked:
             for i in range(region.start, region.end):
                 if chars[i] not in "\n\r":
                     chars[i] = " "

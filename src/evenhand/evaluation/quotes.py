@@ -39,24 +39,30 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def load_gold(path: str | Path) -> Iterator[dict[str, Any]]:
     """Stream gold documents from a JSONL file."""
-    p = Path(path)
     try:
-        handle = p.open(encoding="utf-8")
+        handle = Path(path).open(encoding="utf-8")  # noqa: SIM115  closed below
     except OSError as exc:
         raise EvaluationError(f"{path}: cannot read gold file ({exc.strerror})") from exc
     with handle:
-        for lineno, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise EvaluationError(f"{path}:{lineno}: not JSON ({exc.msg})") from exc
-            if not isinstance(doc, dict) or not isinstance(doc.get("text"), str) or not \
-                    isinstance(doc.get("quotes"), list):
-                raise EvaluationError(f"{path}:{lineno}: expected an object with 'text' "
-                                      "and 'quotes'")
-            yield doc
+        try:
+            yield from _parse_gold_lines(path, handle)
+        except UnicodeDecodeError as exc:
+            raise EvaluationError(f"{path}: not valid UTF-8 ({exc.reason})") from exc
+
+
+def _parse_gold_lines(path: str | Path, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvaluationError(f"{path}:{lineno}: not JSON ({exc.msg})") from exc
+        if not isinstance(doc, dict) or not isinstance(doc.get("text"), str) or not \
+                isinstance(doc.get("quotes"), list):
+            raise EvaluationError(f"{path}:{lineno}: expected an object with 'text' "
+                                  "and 'quotes'")
+        yield doc
 
 
 @dataclass
@@ -175,7 +181,7 @@ def score_document(scores: QuoteScores, gold_doc: dict[str, Any], report: Report
         if pq.actor:
             candidates.extend(mentions.get(pq.actor, []))  # type: ignore[arg-type]
         scores.speaker_total += 1
-        if any(_overlaps(c, g) for c in candidates for g in gspans):  # type: ignore[arg-type]
+        if any(_overlaps(c, g) for c in candidates for g in gspans):
             scores.speaker_correct += 1
 
 

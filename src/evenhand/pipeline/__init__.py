@@ -1,5 +1,6 @@
 """evenhand's spaCy components, registered by name on import:
 
+* ``evenhand_paragraphs`` — paragraph breaks end sentences (add it before the parser);
 * ``evenhand_quotes`` — quotes, their cues and speaker mentions (``doc._.evenhand_quotes``,
   ``doc.spans["evenhand_quotes"]``);
 * ``evenhand_actors`` — actors and speaker resolution (``doc._.evenhand_actors``).
@@ -12,7 +13,8 @@
 """
 
 from .actors import Actor, ActorsComponent, make_actors
+from .paragraphs import mark_paragraph_starts
 from .quotes import SPANS_KEY, Quote, QuotesComponent, make_quotes
 
 __all__ = ["SPANS_KEY", "Actor", "ActorsComponent", "Quote", "QuotesComponent",
-           "make_actors", "make_quotes"]
+           "make_actors", "make_quotes", "mark_paragraph_starts"]

@@ -15,19 +15,19 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .lexicon import DOCUMENT_NOUNS, UNNAMED_NOUNS
+from .lexicon import DOCUMENT_NOUNS, UNNAMED_NOUNS, word_set
 
 __all__ = ["Actor", "ActorResolver", "make_actors"]
 
 # Titles and honorifics: dropped when comparing names, kept as clues.
-TITLES = frozenset("""
+TITLES = word_set("""
 president vice prime minister premier chancellor mr mr. mrs mrs. ms ms. miss dr dr. sir dame
-sen sen. senator rep rep. representative gov gov. governor secretary general gen gen. lt
-lt. col col. maj maj. capt capt. adm adm. sgt sgt. king queen prince princess pope chairman
-chairwoman chair ambassador spokesman spokeswoman spokesperson mayor judge justice
-chief deputy foreign defence defense state leader lord lady rev rev. father sheikh
-emir crown commander director professor prof prof. attorney candidate nominee speaker
-""".split())
+sen sen. senator rep rep. representative gov gov. governor secretary general gen gen. lt lt.
+col col. maj maj. capt capt. adm adm. sgt sgt. king queen prince princess pope chairman
+chairwoman chair ambassador spokesman spokeswoman spokesperson mayor judge justice chief
+deputy foreign defence defense state leader lord lady rev rev. father sheikh emir crown
+commander director professor prof prof. attorney candidate nominee speaker
+""")
 MALE = frozenset({"mr", "mr.", "sir", "king", "prince", "lord", "father", "he", "him", "his"})
 FEMALE = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "queen", "princess", "lady",
                     "she", "her", "hers"})
@@ -121,6 +121,12 @@ class ActorResolver:
             if type_ == "group" and ent.root.dep_ not in ("nsubj", "nsubjpass", "pobj"):
                 continue  # "Chinese" in "Chinese President": a modifier, not an actor
             actor = self._match_named(type_, keys, alias)
+            if actor is None and type_ != "person":
+                # NER often tags a bare surname ("Brandt") as an organisation: a name made
+                # only of a known person's name tokens is that person
+                person = self._match_named("person", keys, alias)
+                if person is not None and set(keys) <= person.keys:
+                    actor, type_ = person, "person"
             if actor is None:
                 actor = self._new(name, type_)
             if type_ == "person":
@@ -157,8 +163,10 @@ class ActorResolver:
         if actor is None:
             persons = [self.by_token[t.i] for t in tokens if t.i in self.by_token
                        and self.by_token[t.i].type == "person"]
+            # an organisation named in the mention, but not a modifier ("China's ...",
+            # "... to Russia"): those name what the speaker belongs to, not who speaks
             others = [self.by_token[t.i] for t in tokens if t.i in self.by_token
-                      and t.dep_ != "poss" and t.head.dep_ != "poss"]
+                      and not _is_modifier(t, head)]
             actor = persons[0] if persons else others[0] if others else None
         if actor is None and head.lower_ in _PRONOUNS:
             actor = self._resolve_pronoun(head)
@@ -207,8 +215,8 @@ class ActorResolver:
                 if gender and actor.gender not in ("unknown", gender):
                     continue
                 tok = doc[i]
-                subjectish = tok.dep_ in ("nsubj", "nsubjpass") or tok.head.dep_ in (
-                    "nsubj", "nsubjpass") and tok.head.i in actor.heads
+                subjectish = tok.dep_ in ("nsubj", "nsubjpass") or (tok.head.dep_ in (
+                    "nsubj", "nsubjpass") and tok.head.i in actor.heads)
                 cands.append((0 if subjectish else 1, i, actor))
             if cands:
                 cands.sort(key=lambda c: (c[0], c[1]))
@@ -236,6 +244,19 @@ class ActorResolver:
         for actor in self.actors:
             actor.mentions.sort()
         return self.actors
+
+
+def _is_modifier(tok: Token, head: Token) -> bool:
+    cursor = tok
+    for _ in range(6):
+        if cursor.i == head.i:
+            return False
+        if cursor.dep_ in ("poss", "pobj", "npadvmod") or cursor.tag_ == "POS":
+            return True
+        if cursor.head.i == cursor.i:
+            return False
+        cursor = cursor.head
+    return False
 
 
 _PRONOUNS = frozenset({"he", "she", "him", "her", "it", "they", "them", "i", "we"})

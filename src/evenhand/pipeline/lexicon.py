@@ -7,9 +7,15 @@ text from it is included here, only common English verbs. Lemmas, lower case.
 
 from __future__ import annotations
 
+
+def word_set(block: str) -> frozenset[str]:
+    """A word list written as a block of whitespace-separated words."""
+    return frozenset(block.split())
+
+
 # Verbs of saying and reporting: take a clausal complement ("X said (that) ...") or a direct
 # quote, and, for many, a content object ("X announced the plan").
-SPEECH = frozenset("""
+SPEECH = word_set("""
 say tell add state announce declare report explain note remark comment write tweet post
 reply respond answer ask argue claim contend maintain insist assert allege suggest warn
 caution predict promise pledge vow threaten admit acknowledge concede confess deny confirm
@@ -25,21 +31,21 @@ announce broadcast air relay convey echo reaffirm affirm aver avow profess asser
 tout trumpet hail laud applaud celebrate commend thank credit slam blast attack bash
 lambaste rip knock chide scold rebuke reprimand denounce deplore disparage mock ridicule
 dismiss reject refute repudiate downplay play_down acknowledge recognise recognize
-""".split())
+""")
 
 # Verbs of knowing, believing and finding: PolNeAR-style attribution counts beliefs and
 # findings of documents ("the report found that ...", "he believes ...").
-COGNITION = frozenset("""
+COGNITION = word_set("""
 believe think feel know expect hope fear worry doubt suspect assume figure reckon consider
 guess understand realize realise learn hear find show determine discover conclude calculate
 estimate anticipate imagine envision envisage suppose presume judge deem view regard sense
-""".split())
+""")
 
 # Verbs of intention and stance that PolNeAR-style annotation attributes ("X wants to ...").
-INTENT = frozenset("""
+INTENT = word_set("""
 want plan intend seek aim decide refuse decline offer threaten promise pledge vow vote
 propose demand urge call support oppose favor favour back endorse reject
-""".split())
+""")
 
 # Cognition verbs are attribution cues only with a clausal complement, never with a bare
 # object ("he knows Moscow").
@@ -47,27 +53,27 @@ CLAUSAL_ONLY = COGNITION
 
 # Verbs whose direct object can itself be the attributed content ("X denied the claims",
 # "X acknowledged Y's commitment"); others need a clause.
-CONTENT_OBJECT = frozenset("""
+CONTENT_OBJECT = word_set("""
 announce acknowledge admit deny confirm reveal disclose predict promise pledge propose
 recommend demand urge warn flag highlight stress emphasize emphasise underline underscore
 criticize criticise condemn praise welcome reject dismiss dispute question cite describe
 call blame accuse decry lament reiterate repeat express voice raise suggest concede
-""".split())
+""")
 
 # Phrasal cues: "according to X", "in the words of X", "X's view is".
 ACCORDING = ("according", "to")
 
 # Nouns that head an unnamed or document source ("a source said", "the report found").
-DOCUMENT_NOUNS = frozenset("""
+DOCUMENT_NOUNS = word_set("""
 report study survey poll statement document memo letter filing complaint lawsuit analysis
 review investigation indictment ruling order release memorandum paper article book email
 tweet post video post transcript audit assessment data research record records
-""".split())
-UNNAMED_NOUNS = frozenset("""
+""")
+UNNAMED_NOUNS = word_set("""
 source sources official officials aide aides spokesman spokeswoman spokesperson person people
 observer observers critic critics analyst analysts expert experts diplomat diplomats
 insider insiders witness witnesses resident residents
-""".split())
+""")
 
 CUE_LEMMAS = SPEECH | COGNITION | INTENT
 

@@ -66,11 +66,18 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     open_at: int | None = None
     open_kind = ""
     single_open: int | None = None
-    for i in range(start, end):
+    i = start - 1
+    while i + 1 < end:
+        i += 1
         ch = text[i]
+        at = i
+        if ch == "'" and i + 1 < end and text[i + 1] == "'":
+            # two apostrophes standing for a double quote mark (some newspapers' style)
+            ch = '"'
+            i += 1
         if ch == '"':
             if open_at is None:
-                open_at, open_kind = i, '"'
+                open_at, open_kind = at, '"'
             elif open_kind == '"':
                 spans.append((open_at, i + 1))
                 open_at = None
@@ -78,10 +85,9 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
                 spans.append((open_at, i + 1))
                 open_at = None
         elif ch in _OPEN:
-            if open_at is not None:
+            if open_at is not None and i - open_at > 1:
                 # a new opening before the last one closed: the last one was unclosed
-                if i - open_at > 1:
-                    spans.append((open_at, i))
+                spans.append((open_at, i))
             open_at, open_kind = i, ch
         elif ch in _CLOSE:
             if open_at is not None:
@@ -126,7 +132,8 @@ def find_marked_quotes(text: str) -> list[MarkedQuote]:
             nxt = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
             if carry is not None:
                 carry.parts.append(part)
-            elif nxt is not None and text[nxt[0]:nxt[1]].lstrip()[:1] in ('"', *_OPEN):
+            elif nxt is not None and (text[nxt[0]:nxt[1]].lstrip()[:1] in ('"', *_OPEN)
+                                      or text[nxt[0]:nxt[1]].lstrip().startswith("''")):
                 carry = MarkedQuote([part])
             else:
                 quotes.append(MarkedQuote([part], unclosed=True, warnings=[

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .cues import CueScorer, subject_of, verb_candidate
-from .lexicon import CUE_LEMMAS
+from .lexicon import CUE_LEMMAS, SPEECH
 from .marks import MarkedQuote, find_marked_quotes
 
 __all__ = ["SPANS_KEY", "Quote", "QuoteFinder", "make_quotes"]
@@ -32,7 +32,7 @@ SPANS_KEY = "evenhand_quotes"
 # A marked quote shorter than this (in words) with no cue of its own is a scare quote or a
 # quoted term ("the “uniqueness and distinction” of ..."), not a quotation.
 MIN_FLOATING_WORDS = 6
-_SPEAKER_DROP = {"relcl", "advcl", "acl", "punct", "cc", "prep", "conj"}
+_SPEAKER_DROP = {"relcl", "advcl", "acl"}
 
 
 @dataclass
@@ -79,7 +79,7 @@ def _subtree_tokens(tok: Token, exclude: set[int] | None = None) -> list[Token]:
 def _speaker_tokens(subj: Token) -> list[Token]:
     drop: set[int] = set()
     for child in subj.children:
-        if child.dep_ in _SPEAKER_DROP and child.i > subj.i and child.dep_ != "prep":
+        if child.dep_ in _SPEAKER_DROP and child.i > subj.i:
             drop.update(t.i for t in child.subtree)
     tokens = [t for t in _subtree_tokens(subj) if t.i not in drop]
     # keep the contiguous run around the head
@@ -137,30 +137,38 @@ class QuoteFinder:
                      _char_span(_speaker_tokens(subj)), speaker_head=subj.i, cue_head=verb.i)
 
     def _according(self, according: Token) -> Quote | None:
-        to = according.doc[according.i + 1]
+        """"According to X, ..." / "..., according to X.": the rest of the sentence is the
+        content; an appositive name right after the phrase ("According to the ambassador,
+        Li Hui, ...") belongs to the speaker."""
+        doc = according.doc
+        to = doc[according.i + 1]
         pobj = next((c for c in list(to.children) + list(according.children)
                      if c.dep_ == "pobj"), None)
         if pobj is None:
             return None
-        phrase = {t.i for t in according.subtree} | {t.i for t in to.subtree}
-        sent = according.sent
-        head = according.head
-        if head.i in phrase or head.sent != sent:
-            head = sent.root
-        scope = _subtree_tokens(head) if head.dep_ not in ("ROOT",) else list(sent)
-        content = [t for t in scope if t.i not in phrase]
-        # the content is the side of the clause away from the phrase when it sits inside
-        before = [t for t in content if t.i < according.i]
-        after = [t for t in content if t.i > max(phrase)]
-        side = after if len(_trim_tokens(after)) >= len(_trim_tokens(before)) else before
-        side = _trim_tokens(side)
-        if not side:
-            return None
         speaker = _speaker_tokens(pobj)
-        cue = [according, to]
-        start, end = _char_span(side)
-        return Quote(start, end, "indirect", _char_span(cue), _char_span(speaker),
-                     speaker_head=pobj.i, cue_head=according.i)
+        phrase = {according.i, to.i} | {t.i for t in speaker}
+        head = pobj
+        j = max(phrase) + 1
+        if j + 1 < len(doc) and doc[j].text == "," and doc[j + 1].ent_iob_ == "B" and \
+                doc[j + 1].ent_type_ == "PERSON":
+            k = j + 1
+            while k + 1 < len(doc) and doc[k + 1].ent_iob_ == "I":
+                k += 1
+            if k + 1 < len(doc) and doc[k + 1].text == ",":
+                speaker = [doc[i] for i in range(speaker[0].i, k + 1)]
+                phrase |= set(range(j, k + 1))
+                head = doc[k]
+        sent = according.sent
+        before = _trim_tokens([t for t in sent if t.i < according.i])
+        after = _trim_tokens([t for t in sent if t.i > max(phrase)])
+        fragments = [f for f in (before, after) if f]
+        if not fragments:
+            return None
+        spans = [_char_span(f) for f in fragments]
+        return Quote(spans[0][0], spans[-1][1], "indirect", _char_span([according, to]),
+                     _char_span(speaker), spans=spans if len(spans) > 1 else [],
+                     speaker_head=head.i, cue_head=according.i)
 
     # -- combining with quotation marks ----------------------------------------------------
     def __call__(self, doc: Doc) -> list[Quote]:
@@ -190,19 +198,69 @@ class QuoteFinder:
             q = self._attribute_marked(doc, mq, pending_cues, quotes)
             if q is not None:
                 quotes.append(q)
+        used = {q.cue_head for q in quotes}
+        for cue in pending_cues:
+            if cue.cue_head not in used:
+                q = self._parenthetical(doc, cue, quotes)
+                if q is not None:
+                    quotes.append(q)
         quotes = _dedupe(quotes)
+        sums = _quoted_letters(text, marked)
         for q in quotes:
-            q.kind = _kind(text, q, marked)
+            q.kind = _kind(q, sums)
             if not q.spans:
                 q.spans = [(q.start, q.end)]
         quotes.sort(key=lambda q: (q.start, q.end))
         return quotes
+
+    def _parenthetical(self, doc: Doc, cue: Quote, quotes: list[Quote]) -> Quote | None:
+        """"Acts of protest, Mr. Obama said, are acts of patriotism." and "The test was its
+        biggest, the agency said.": a speech verb with no complement of its own whose clause
+        sits inside or at the edge of the sentence it attributes."""
+        assert cue.cue_head is not None
+        verb = doc[cue.cue_head]
+        if verb.lemma_.lower() not in SPEECH or verb.dep_ not in ("ROOT", "parataxis"):
+            return None
+        sent = verb.sent
+        if verb.dep_ == "parataxis":
+            clause = {t.i for t in verb.subtree}
+        else:
+            clause = {verb.i}
+            for child in verb.children:
+                if child.dep_ in ("nsubj", "aux", "neg", "advmod", "npadvmod", "prep",
+                                  "prt", "dative", "dobj") or (child.dep_ == "punct" and \
+                        abs(child.i - verb.i) <= 1):
+                    clause.update(t.i for t in child.subtree)
+        lo, hi = min(clause), max(clause)
+        before = _trim_tokens([t for t in sent if t.i < lo])
+        after = _trim_tokens([t for t in sent if t.i > hi])
+        fragments = [f for f in (before, after) if f]
+        if sum(len(f) for f in fragments) < 3:
+            return None
+        spans = [_char_span(f) for f in fragments]
+        start, end = spans[0][0], spans[-1][1]
+        if any(q.start < end and start < q.end for q in quotes):
+            return None
+        return Quote(start, end, "indirect", cue.cue, cue.speaker, spans=spans,
+                     speaker_head=cue.speaker_head, cue_head=cue.cue_head)
 
     def _attribute_marked(self, doc: Doc, mq: MarkedQuote, pending: list[Quote],
                           quotes: list[Quote]) -> Quote | None:
         text = doc.text
         words = len(text[mq.start:mq.end].split())
         parts = list(mq.parts)
+        # 0. "“A,” he said. “B.”": the quotation goes on after its attribution, in the same
+        #    paragraph; one quotation in several fragments
+        earlier = [q for q in quotes if q.end <= mq.start and q.cue is not None]
+        if earlier:
+            last = max(earlier, key=lambda q: q.end)
+            between = text[last.end:mq.start]
+            assert last.cue is not None
+            if last.end <= last.cue[0] < mq.start and len(between) < 100 and \
+                    "\n" not in between:
+                last.spans = (last.spans or [(last.start, last.end)]) + parts
+                last.end = mq.end
+                return None
         # 1. a content-less cue right after or right before the quote, in its sentence
         best: Quote | None = None
         best_gap = 10**9
@@ -283,21 +341,32 @@ def _dedupe(quotes: list[Quote]) -> list[Quote]:
     return out
 
 
-def _kind(text: str, q: Quote, marked: list[MarkedQuote]) -> str:
+def _quoted_letters(text: str, marked: list[MarkedQuote]) -> tuple[list[int], list[int]]:
+    """Prefix sums of letters and of letters inside quotation marks, for O(1) shares."""
+    inside = bytearray(len(text) + 1)
+    for mq in marked:
+        for ps, pe in mq.parts:
+            inside[ps:pe] = b"\x01" * (pe - ps)
+    letters = [0]
+    quoted = [0]
+    for i, ch in enumerate(text):
+        is_alpha = ch.isalpha()
+        letters.append(letters[-1] + is_alpha)
+        quoted.append(quoted[-1] + (is_alpha and inside[i]))
+    return letters, quoted
+
+
+def _kind(q: Quote, sums: tuple[list[int], list[int]]) -> str:
     """direct/mixed/indirect by the share of the content's letters inside quotation marks,
     the same definition as PolNeAR's derived kinds (≥ 0.95 direct, 0 indirect)."""
-    spans = q.spans or [(q.start, q.end)]
-    letters = inside = 0
-    inner = [(ps, pe) for mq in marked for ps, pe in mq.parts]
-    for s, e in spans:
-        for i in range(s, e):
-            if text[i].isalpha():
-                letters += 1
-                if any(ps <= i < pe for ps, pe in inner):
-                    inside += 1
-    if not letters:
+    letters, quoted = sums
+    total = inside = 0
+    for s, e in q.spans or [(q.start, q.end)]:
+        total += letters[e] - letters[s]
+        inside += quoted[e] - quoted[s]
+    if not total:
         return q.kind
-    share = inside / letters
+    share = inside / total
     return "direct" if share >= 0.95 else "indirect" if share == 0 else "mixed"
 
 

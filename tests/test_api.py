@@ -1,0 +1,76 @@
+"""The public API: pinned names, the error hierarchy, the report contract."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING
+
+import pytest
+
+import evenhand
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+PUBLIC = {
+    "SCHEMA", "ActorRecord", "Article", "ConfigError", "EmptyInputError", "EvaluationError",
+    "EvenhandError", "InputError", "PipelineError", "QuoteRecord", "Region", "Report",
+    "SpanRecord", "__version__", "analyze", "analyze_many", "load_pipeline",
+}
+
+
+def test_public_names_are_pinned() -> None:
+    assert set(evenhand.__all__) == PUBLIC
+    for name in PUBLIC:
+        assert hasattr(evenhand, name)
+
+
+def test_errors_share_one_base() -> None:
+    for cls in (evenhand.InputError, evenhand.EmptyInputError, evenhand.PipelineError,
+                evenhand.ConfigError, evenhand.EvaluationError):
+        assert issubclass(cls, evenhand.EvenhandError)
+    err = evenhand.InputError("a.txt", "empty file")
+    assert str(err) == "a.txt: empty file" and err.source == "a.txt"
+
+
+def test_package_logger_is_silent_by_default() -> None:
+    handlers = logging.getLogger("evenhand").handlers
+    assert any(isinstance(h, logging.NullHandler) for h in handlers)
+
+
+def test_unknown_pipeline_is_a_pipeline_error() -> None:
+    with pytest.raises(evenhand.PipelineError, match="no_such_pipeline"):
+        evenhand.load_pipeline("no_such_pipeline")
+
+
+def test_report_contract(nlp: Language) -> None:
+    text = "“Prices will fall,” the minister said.\n\nThe bank said rates would rise."
+    report = evenhand.analyze(evenhand.Article.from_text(text, id="x1"), nlp=nlp)
+    data = json.loads(report.to_json())
+    assert data["schema"] == evenhand.SCHEMA == "evenhand/report-1"
+    assert {"id", "title", "quotes", "actors", "warnings"} <= set(data)
+    assert data["id"] == "x1"
+    assert data["quotes"], data
+    actor_ids = {a["id"] for a in data["actors"]}
+    for q in data["quotes"]:
+        assert {"start", "end", "text", "kind", "cue", "speaker", "actor"} <= set(q)
+        assert text[q["start"]:q["end"]] == q["text"]
+        assert q["kind"] in ("direct", "indirect", "mixed")
+        assert q["actor"] is None or q["actor"] in actor_ids
+    for a in data["actors"]:
+        assert {"id", "name", "type", "mentions"} <= set(a)
+        for s, e in a["mentions"]:
+            assert 0 <= s < e <= len(text)
+
+
+def test_analyze_accepts_plain_text(nlp: Language) -> None:
+    report = evenhand.analyze("The minister said that prices would fall.", nlp=nlp)
+    assert [q.kind for q in report.quotes] == ["indirect"]
+
+
+def test_analyze_many_keeps_input_order(nlp: Language) -> None:
+    texts = [f"Official number {i} said that the count was {i}." for i in range(20)]
+    reports = list(evenhand.analyze_many(
+        (evenhand.Article.from_text(t, id=str(i)) for i, t in enumerate(texts)), nlp=nlp))
+    assert [r.id for r in reports] == [str(i) for i in range(20)]

@@ -1,0 +1,173 @@
+"""The quote and actor components on small hand-written texts (model-backed: slow)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+import evenhand
+from evenhand import Article, Report
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+def run(nlp: Language, text: str) -> Report:
+    return evenhand.analyze(Article.from_text(text, find_boilerplate=False), nlp=nlp)
+
+
+def speaker_of(report: Report, fragment: str) -> str | None:
+    """The canonical name of the actor behind the quote containing ``fragment``."""
+    for q in report.quotes:
+        if fragment in q.text:
+            actor = report.actor(q.actor) if q.actor else None
+            return actor.name if actor else None
+    raise AssertionError(f"no quote contains {fragment!r}: {[q.text for q in report.quotes]}")
+
+
+def quote_with(report: Report, fragment: str) -> evenhand.QuoteRecord:
+    for q in report.quotes:
+        if fragment in q.text:
+            return q
+    raise AssertionError(f"no quote contains {fragment!r}: {[q.text for q in report.quotes]}")
+
+
+def test_direct_quote_with_cue_after(nlp: Language) -> None:
+    r = run(nlp, "“We will not back down,” Prime Minister Anna Lindqvist said on Monday.")
+    q = quote_with(r, "We will not back down")
+    assert q.kind == "direct"
+    assert q.cue is not None and q.cue.text == "said"
+    assert q.speaker is not None and "Anna Lindqvist" in q.speaker.text
+    assert speaker_of(r, "back down") == "Anna Lindqvist"
+
+
+def test_straight_quotes_and_cue_before_with_colon(nlp: Language) -> None:
+    r = run(nlp, 'The mayor, Tom Baker, told reporters: "The bridge will reopen in May."')
+    q = quote_with(r, "The bridge will reopen")
+    assert q.kind == "direct"
+    assert speaker_of(r, "bridge will reopen") == "Tom Baker"
+
+
+def test_offsets_are_into_the_text_as_given(nlp: Language) -> None:
+    text = "\n\n  “Prices will fall,” the minister said.  \n"
+    r = run(nlp, text)
+    for q in r.quotes:
+        assert text[q.start:q.end] == q.text
+        assert q.cue is None or text[q.cue.start:q.cue.end] == q.cue.text
+        assert q.speaker is None or text[q.speaker.start:q.speaker.end] == q.speaker.text
+
+
+@pytest.mark.parametrize("sentence,content", [
+    ("The minister said that the talks had failed.", "the talks had failed"),
+    ("The minister said the talks had failed.", "the talks had failed"),
+    ("The talks had failed, the minister said.", "The talks had failed"),
+    ("The minister told reporters the talks had failed.", "the talks had failed"),
+    ("The minister warned that the talks could fail.", "the talks could fail"),
+    ("The minister insisted the talks were going well.", "the talks were going well"),
+    ("The minister denied that the talks had failed.", "the talks had failed"),
+    ("The minister acknowledged that the talks had failed.", "the talks had failed"),
+])
+def test_indirect_speech(nlp: Language, sentence: str, content: str) -> None:
+    r = run(nlp, sentence)
+    q = quote_with(r, content)
+    assert q.kind == "indirect"
+    assert q.speaker is not None and "minister" in q.speaker.text
+
+
+def test_according_to(nlp: Language) -> None:
+    r = run(nlp, "According to the health ministry, 40 people were injured in the blast.")
+    q = quote_with(r, "40 people were injured")
+    assert q.cue is not None and q.cue.text == "According to"
+    assert q.speaker is not None and q.speaker.text == "the health ministry"
+    assert "According" not in q.text
+
+
+def test_according_to_at_the_end(nlp: Language) -> None:
+    r = run(nlp, "Forty people were injured in the blast, according to the Red Cross.")
+    quote_with(r, "Forty people were injured")
+    assert speaker_of(r, "Forty people") == "the Red Cross" or \
+        speaker_of(r, "Forty people") == "Red Cross"
+
+
+def test_mixed_quote_with_quoted_fragment(nlp: Language) -> None:
+    r = run(nlp, "The senator said the plan was “dead on arrival” in the chamber.")
+    q = quote_with(r, "dead on arrival")
+    assert q.kind == "mixed"
+
+
+def test_discontinuous_quote_is_one_quotation(nlp: Language) -> None:
+    r = run(nlp, "“We came here to talk,” the envoy said, “and we will keep talking.”")
+    q = quote_with(r, "We came here")
+    assert "keep talking" in r.quotes[0].text or len(q.spans) == 2
+    assert len([x for x in r.quotes if "keep talking" in x.text]) == 1
+
+
+def test_floating_quote_paragraph_continues_the_previous_speaker(nlp: Language) -> None:
+    text = ("“We are ready to sign the agreement today,” Maria Gonzalez said.\n\n"
+            "“There is nothing left to negotiate and everyone at the table knows it.”\n\n"
+            "The talks resume on Friday.")
+    r = run(nlp, text)
+    assert speaker_of(r, "nothing left to negotiate") == "Maria Gonzalez"
+
+
+def test_pronoun_speaker_resolves_to_the_previous_subject(nlp: Language) -> None:
+    text = ("President Marek Novak praised the agreement with Finland.\n\n"
+            "“This is a good day for both our countries,” he said.")
+    r = run(nlp, text)
+    q = quote_with(r, "good day")
+    assert q.speaker is not None and q.speaker.text == "he"
+    assert speaker_of(r, "good day") == "Marek Novak"
+
+
+def test_person_mentions_cluster_into_one_actor(nlp: Language) -> None:
+    text = ("Chancellor Olaf Brandt met union leaders on Monday. Later, Chancellor Brandt "
+            "said the strike had to end. Brandt added that wages would rise.")
+    r = run(nlp, text)
+    people = [a for a in r.actors if a.type == "person"]
+    assert [a.name for a in people] == ["Olaf Brandt"]
+    assert len(people[0].mentions) >= 3
+    assert {q.actor for q in r.quotes} == {people[0].id}
+
+
+def test_nominal_speaker_resolves_to_the_named_organisation(nlp: Language) -> None:
+    text = ("Germany's Ministry of Finance published new figures on Monday. The ministry "
+            "said that growth would slow next year.")
+    r = run(nlp, text)
+    assert "Ministry of Finance" in (speaker_of(r, "growth would slow") or "")
+
+
+def test_documents_are_speakers(nlp: Language) -> None:
+    r = run(nlp, "The report found that emissions had doubled since 2010.")
+    q = quote_with(r, "emissions had doubled")
+    actor = r.actor(q.actor) if q.actor else None
+    assert actor is not None and actor.type == "document"
+
+
+def test_an_unbalanced_mark_never_aborts_the_article(nlp: Language) -> None:
+    text = "“This quote never closes, the official said.\n\nThe minister said prices would fall."
+    r = run(nlp, text)
+    assert quote_with(r, "prices would fall").kind == "indirect"
+
+
+def test_a_quote_inside_a_quote_does_not_give_its_cue_to_the_outer_speaker(
+        nlp: Language) -> None:
+    text = "“My father said we should never give up,” Lena Ortiz told the crowd."
+    r = run(nlp, text)
+    assert speaker_of(r, "never give up") == "Lena Ortiz"
+
+
+def test_spans_on_the_doc(nlp: Language) -> None:
+    doc = nlp("“Prices will fall,” the minister said. The bank said rates would rise.")
+    spans = doc.spans["evenhand_quotes"]
+    assert {s.label_ for s in spans} == {"direct", "indirect"}
+    assert doc._.evenhand_quotes and doc._.evenhand_actors
+
+
+def test_components_are_registered_for_add_pipe() -> None:
+    from spacy.language import Language
+
+    import evenhand.pipeline  # noqa: F401
+
+    for name in ("evenhand_paragraphs", "evenhand_quotes", "evenhand_actors"):
+        assert Language.has_factory(name)
