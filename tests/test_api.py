@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -74,3 +75,27 @@ def test_analyze_many_keeps_input_order(nlp: Language) -> None:
     reports = list(evenhand.analyze_many(
         (evenhand.Article.from_text(t, id=str(i)) for i, t in enumerate(texts)), nlp=nlp))
     assert [r.id for r in reports] == [str(i) for i in range(20)]
+
+
+def test_html_report_carries_the_text_its_offsets_refer_to(nlp: Language,
+                                                          tmp_path: Path) -> None:
+    from evenhand.article import iter_articles
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Port deal signed</title></head><body><article>"
+        "<h1>Port deal signed</h1><p>The harbour authority said on Monday that the new "
+        "terminal would open next spring, after years of delays.</p><p>\"This is the day we "
+        "have waited for,\" the mayor, Ana Ruiz, told reporters.</p></article></body></html>",
+        encoding="utf-8")
+    (article,) = list(iter_articles([str(page)]))
+    assert isinstance(article, evenhand.Article)
+    data = evenhand.analyze(article, nlp=nlp).to_dict()
+    assert data["text"] == article.text
+    assert data["quotes"]
+    for q in data["quotes"]:
+        assert data["text"][q["start"]:q["end"]] == q["text"]
+
+
+def test_plain_text_report_has_no_text_copy(nlp: Language) -> None:
+    assert "text" not in evenhand.analyze("The minister said it rained.", nlp=nlp).to_dict()

@@ -130,4 +130,5 @@ def report_from_doc(doc: Doc, article: Article, nlp: Language | None = None) -> 
         analyzer={"evenhand": __version__,
                   "pipeline": f"{meta.get('lang', 'en')}_{meta.get('name', '?')}"
                               f"-{meta.get('version', '?')}"},
+        text=text if article.extracted else None,
     )

@@ -62,6 +62,9 @@ class Article:
     url: str | None = None
     regions: list[Region] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # True when ``text`` was extracted from the input (HTML) rather than being the input as
+    # given: reports then carry the text so that their offsets can be followed.
+    extracted: bool = False
 
     @classmethod
     def from_text(cls, text: str, *, source: str = "<text>", find_boilerplate: bool = True,
@@ -542,9 +545,12 @@ def _html_article(chunks: Iterator[bytes], source: str, max_chars: int,
     text = meta("text") or ""
     if len(text.split()) < 5:
         return InputFailure(source, "no main text found in the HTML")
-    return _make_article(text, source, max_chars, len(text.encode("utf-8", "replace")),
-                         title=meta("title"), outlet=meta("sitename"), date=meta("date"),
-                         url=meta("url"))
+    article = _make_article(text, source, max_chars, len(text.encode("utf-8", "replace")),
+                            title=meta("title"), outlet=meta("sitename"), date=meta("date"),
+                            url=meta("url"))
+    if isinstance(article, Article):
+        article.extracted = True
+    return article
 
 
 def _line_limit(max_chars: int) -> int:
