@@ -33,6 +33,9 @@ class Candidate:
     content: list[Token]
     comp_dep: str
     features: list[str] = field(default_factory=list)
+    # the complement's head token (the clause's verb, the object's noun, the preposition's
+    # object): one of the rows of ``doc.tensor`` the scorer reads
+    comp_head: Token | None = None
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -68,12 +71,12 @@ def _subtree(tok: Token) -> list[Token]:
     return [doc[i] for i in range(tok.left_edge.i, tok.right_edge.i + 1)]
 
 
-def _complement(verb: Token) -> tuple[str, list[Token]]:
+def _complement(verb: Token) -> tuple[str, list[Token], Token | None]:
     children = list(verb.children)
     for dep in ("ccomp", "xcomp"):
         for child in children:
             if child.dep_ == dep:
-                return dep, _subtree(child)
+                return dep, _subtree(child), child
     for child in children:
         if child.dep_ == "dobj":
             tokens = _subtree(child)
@@ -81,13 +84,13 @@ def _complement(verb: Token) -> tuple[str, list[Token]]:
                 if extra.i > child.i and (extra.dep_ in ("oprd", "xcomp") or (
                         extra.dep_ == "prep" and extra.lower_ in _OBJECT_PREPS)):
                     tokens = [verb.doc[i] for i in range(tokens[0].i, extra.right_edge.i + 1)]
-            return "dobj", tokens
+            return "dobj", tokens, child
     for child in children:
         if child.dep_ == "prep" and child.i > verb.i:
             pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             if pobj:
-                return f"prep:{child.lower_}", _subtree(pobj[0])
-    return "", []
+                return f"prep:{child.lower_}", _subtree(pobj[0]), pobj[0]
+    return "", [], None
 
 
 def _subject_kind(subj: Token) -> str:
@@ -106,7 +109,7 @@ def verb_candidate(verb: Token) -> Candidate | None:
     subj = subject_of(verb)
     if subj is None:
         return None
-    comp_dep, content = _complement(verb)
+    comp_dep, content, comp_head = _complement(verb)
     while content and ((content[-1].is_punct and not content[-1].is_quote) or content[-1].is_space):
         content = content[:-1]
     while content and ((content[0].is_punct and not content[0].is_quote) or content[0].is_space):
@@ -160,7 +163,7 @@ def verb_candidate(verb: Token) -> Candidate | None:
         feats.append("punct_after")
     if subj.i > verb.i:
         feats.append("inverted")
-    return Candidate(verb, subj, content, comp_dep, feats)
+    return Candidate(verb, subj, content, comp_dep, feats, comp_head)
 
 
 _OBJECT_PREPS = frozenset({"as", "to", "for", "of", "about"})

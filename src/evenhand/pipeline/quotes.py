@@ -330,6 +330,9 @@ def _same_sentence(doc: Doc, char: int, mq: MarkedQuote) -> bool:
 
 
 def _dedupe(quotes: list[Quote]) -> list[Quote]:
+    """One quotation per content span; and where one speaker's cue chain nests ("voted to
+    support the plan": "voted" takes "to support the plan", "support" takes "the plan"),
+    only the innermost attribution is kept."""
     out: list[Quote] = []
     seen: set[tuple[int, int]] = set()
     for q in sorted(quotes, key=lambda q: (q.start, -(q.end - q.start))):
@@ -338,7 +341,19 @@ def _dedupe(quotes: list[Quote]) -> list[Quote]:
             continue
         seen.add(key)
         out.append(q)
-    return out
+    groups: dict[tuple[int, int], list[Quote]] = {}
+    for q in out:
+        if q.cue is not None and q.speaker_head is not None:
+            groups.setdefault((q.end, q.speaker_head), []).append(q)
+    nested: set[int] = set()
+    for group in groups.values():
+        for outer in group:
+            for inner in group:
+                if inner is not outer and outer.cue and inner.cue and \
+                        outer.cue[1] <= inner.cue[0] < outer.cue[1] + 40 and \
+                        outer.start <= inner.cue[0]:
+                    nested.add(id(outer))
+    return [q for q in out if id(q) not in nested]
 
 
 def _quoted_letters(text: str, marked: list[MarkedQuote]) -> tuple[list[int], list[int]]:
