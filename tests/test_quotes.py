@@ -171,3 +171,20 @@ def test_components_are_registered_for_add_pipe() -> None:
 
     for name in ("evenhand_paragraphs", "evenhand_quotes", "evenhand_actors"):
         assert Language.has_factory(name)
+
+
+def test_quote_running_over_paragraphs_keeps_its_speaker(nlp: Language) -> None:
+    text = ("“The first part of the statement runs on for a while.\n\n"
+            "“And the second part ends it,” said Carla Mendes, the union's leader.")
+    r = run(nlp, text)
+    (q,) = [q for q in r.quotes if "first part" in q.text]
+    assert "second part ends it" in q.text
+    assert len(q.spans) == 2
+    assert speaker_of(r, "first part") == "Carla Mendes"
+
+
+def test_colon_introduces_a_quote_over_paragraphs(nlp: Language) -> None:
+    text = ("The spokesman for the port authority, Ivan Petrov, said:\n\n"
+            "“We expect the first ships to arrive in June and the rest by August.")
+    r = run(nlp, text)
+    assert speaker_of(r, "first ships") == "Ivan Petrov"

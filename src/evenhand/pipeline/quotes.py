@@ -186,10 +186,19 @@ class QuoteFinder:
                 continue
             # a clause that runs into a quotation takes the whole quotation
             for mi, mq in enumerate(marked):
-                for ps, pe in mq.parts:
-                    if ps < cand.end and cand.start < pe:
-                        consumed.add(mi)
-                        cand.start, cand.end = min(cand.start, ps), max(cand.end, pe)
+                overlapping = [(ps, pe) for ps, pe in mq.parts
+                               if ps < cand.end and cand.start < pe]
+                if not overlapping:
+                    continue
+                consumed.add(mi)
+                if len(mq.parts) > 1 and any(ps <= cand.start and cand.end <= pe
+                                             for ps, pe in mq.parts):
+                    # the clause is one paragraph of a quotation running over several
+                    cand.spans = list(mq.parts)
+                    cand.start, cand.end = mq.start, mq.end
+                    continue
+                for ps, pe in overlapping:
+                    cand.start, cand.end = min(cand.start, ps), max(cand.end, pe)
             quotes.append(cand)
         # direct quotes not covered by a clause: find their cue
         for mi, mq in enumerate(marked):
