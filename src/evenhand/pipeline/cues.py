@@ -16,13 +16,16 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 from spacy.tokens import Token
 
 from .lexicon import CLAUSAL_ONLY, COGNITION, CONTENT_OBJECT, CUE_LEMMAS, INTENT, SPEECH
 
-__all__ = ["Candidate", "CueScorer", "verb_candidate"]
+__all__ = ["DENSE_ROWS", "Candidate", "CueScorer", "dense_rows", "verb_candidate"]
 
 MODEL_RESOURCE = "quote_cues.json"
+# the rows of doc.tensor the dense part of the scorer reads, in the order of its weights
+DENSE_ROWS = ("verb", "subject", "comp_head", "content_mean")
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 
 
@@ -166,19 +169,53 @@ def verb_candidate(verb: Token) -> Candidate | None:
     return Candidate(verb, subj, content, comp_dep, feats, comp_head)
 
 
+def dense_rows(cand: Candidate, width: int) -> np.ndarray | None:
+    """The contextual vectors of :data:`DENSE_ROWS` for a candidate, ``(4, width)``; None
+    when the Doc has no tensor of that width (another pipeline, or none)."""
+    tensor = cand.verb.doc.tensor
+    if tensor is None or tensor.ndim != 2 or tensor.shape[1] != width or \
+            tensor.shape[0] != len(cand.verb.doc):
+        return None
+    head = cand.comp_head if cand.comp_head is not None else cand.content[0]
+    out = np.empty((4, width), dtype=np.float32)
+    out[0] = tensor[cand.verb.i]
+    out[1] = tensor[cand.subject.i]
+    out[2] = tensor[head.i]
+    out[3] = tensor[cand.content[0].i:cand.content[-1].i + 1].mean(axis=0)
+    return out
+
+
 _OBJECT_PREPS = frozenset({"as", "to", "for", "of", "about"})
 _FIRST = frozenset({"that", "the", "to", "a", "he", "she", "it", "they", "his", "her", "what",
                     "how", "whether", "if", "why", "who", "which", "we", "i", "there"})
 
 
 class CueScorer:
-    """Logistic model over candidate features; falls back to the lexicon without weights."""
+    """Logistic model over candidate features; falls back to the lexicon without weights.
+
+    The score is the sum of the weights of the candidate's sparse string features plus,
+    when the model has a ``dense`` part and the Doc has a ``doc.tensor`` of the width it
+    was trained on, a dot product with the contextual vectors (the pipeline's own tok2vec
+    output, already computed) of the verb, the subject's head, the complement's head and
+    the mean over the content. Without a matching tensor the dense part is left out: its
+    inputs were standardised, so leaving it out is scoring them at their training mean.
+    """
 
     def __init__(self, weights: dict[str, float] | None = None, threshold: float = 0.5,
-                 meta: dict[str, object] | None = None) -> None:
+                 meta: dict[str, object] | None = None,
+                 dense: dict[str, object] | None = None) -> None:
         self.weights = weights
         self.threshold = threshold
         self.meta = meta or {}
+        self._dense_w: np.ndarray | None = None
+        self._dense_b = 0.0
+        self._width = 0
+        if dense:
+            w = np.asarray(dense["weights"], dtype=np.float32)
+            self._width = int(dense["width"])  # type: ignore[call-overload]
+            if w.shape == (len(DENSE_ROWS) * self._width,):
+                self._dense_w = w.reshape(len(DENSE_ROWS), self._width)
+                self._dense_b = float(dense.get("offset", 0.0))  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> CueScorer:
@@ -191,18 +228,33 @@ class CueScorer:
         except (FileNotFoundError, OSError):
             return cls(None)
         data = json.loads(raw)
-        return cls(data["weights"], float(data.get("threshold", 0.5)), data.get("meta"))
+        return cls(data["weights"], float(data.get("threshold", 0.5)), data.get("meta"),
+                   data.get("dense"))
+
+    def score(self, cand: Candidate) -> float:
+        """The logit: sparse weights plus the dense part where it applies."""
+        assert self.weights is not None
+        z = sum(self.weights.get(f, 0.0) for f in cand.features)
+        if self._dense_w is not None:
+            rows = dense_rows(cand, self._width)
+            if rows is not None:
+                z += float(np.einsum("ij,ij->", self._dense_w, rows)) + self._dense_b
+        return z
 
     def probability(self, cand: Candidate) -> float:
         if self.weights is None:
             return 1.0 if self._lexicon_rule(cand) else 0.0
-        z = sum(self.weights.get(f, 0.0) for f in cand.features)
+        z = self.score(cand)
         return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
+    @staticmethod
+    def forced(cand: Candidate) -> bool:
+        """A verb of saying with a clause ("X said (that) ...") is an attribution whatever
+        the weights say: the model decides the long tail, not the canonical case."""
+        return cand.comp_dep == "ccomp" and cand.verb.lemma_.lower() in SPEECH
+
     def accept(self, cand: Candidate) -> bool:
-        # A verb of saying with a clause ("X said (that) ...") is an attribution whatever the
-        # weights say: the model decides the long tail, not the canonical case.
-        if cand.comp_dep == "ccomp" and cand.verb.lemma_.lower() in SPEECH:
+        if self.forced(cand):
             return True
         return self.probability(cand) >= self.threshold
 
