@@ -18,7 +18,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --progress-bar off
 LOCK_CMD := uv pip compile pyproject.toml --extra model --extra dev --generate-hashes \
 	--python-version 3.11 --only-binary :all: -o requirements.lock
 
-.PHONY: all venv run test lint bench eval lock clean
+.PHONY: all venv run test lint bench eval train-cues lock clean
 
 all: test
 
@@ -50,6 +50,11 @@ bench: venv
 
 eval: venv
 	$(BIN)/evenhand eval quotes --gold $(SHARED)/data/quotes/polnear/dev.jsonl
+
+# Retrains the attribution-cue scorer on PolNeAR train (see docs/model-card-quote-cues.md).
+train-cues: venv
+	$(BIN)/python -m evenhand.evaluation.train_cues $(SHARED)/data/quotes/polnear/train.jsonl \
+		--output src/evenhand/pipeline/quote_cues.json
 
 # Regenerates requirements.lock (runtime deps + extras "model" and "dev", all hash-pinned).
 # Uses uv from the venv, installing it there first if missing (uv itself is not locked).
