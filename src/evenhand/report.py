@@ -41,6 +41,12 @@ class ActorRecord:
     name: str
     type: str  # "person" | "organization" | "place" | "group" | "document" | "unnamed"
     mentions: list[list[int]]
+    role: str | None = None  # see docs/report-schema.md for the roles
+    country: str | None = None  # ISO 3166 alpha-3
+    gender: str = "unknown"  # "male" | "female" | "unknown": only where the text says so
+    quoted: bool = False
+    quote_count: int = 0
+    quoted_words: int = 0
 
 
 @dataclass

@@ -3,7 +3,8 @@
 * ``evenhand_paragraphs`` — paragraph breaks end sentences (add it before the parser);
 * ``evenhand_quotes`` — quotes, their cues and speaker mentions (``doc._.evenhand_quotes``,
   ``doc.spans["evenhand_quotes"]``);
-* ``evenhand_actors`` — actors and speaker resolution (``doc._.evenhand_actors``).
+* ``evenhand_actors`` — actors and speaker resolution (``doc._.evenhand_actors``);
+* ``evenhand_identity`` — each actor's role, country and gender where evident.
 
 ::
 
@@ -13,8 +14,10 @@
 """
 
 from .actors import Actor, ActorsComponent, make_actors
+from .identity import describe_actors, make_identity
 from .paragraphs import mark_paragraph_starts
 from .quotes import SPANS_KEY, Quote, QuotesComponent, make_quotes
 
 __all__ = ["SPANS_KEY", "Actor", "ActorsComponent", "Quote", "QuotesComponent",
-           "make_actors", "make_quotes", "mark_paragraph_starts"]
+           "describe_actors", "make_actors", "make_identity", "make_quotes",
+           "mark_paragraph_starts"]

@@ -54,6 +54,8 @@ class Actor:
     gender: str = "unknown"  # evidence only: honorifics and resolved pronouns
     titles: set[str] = field(default_factory=set)
     heads: list[int] = field(default_factory=list)  # token indexes of mention heads
+    role: str | None = None  # set by evenhand_identity
+    country: str | None = None  # ISO 3166 alpha-3, set by evenhand_identity
 
 
 def _name_tokens(span: Span | list[Token]) -> list[str]:
