@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .article import Article
+from .balance import SideMap, annotate_balance
 from .errors import InputError, PipelineError
 from .report import ActorRecord, QuoteRecord, Report, SpanRecord
 
@@ -78,13 +79,17 @@ def _as_article(item: Article | str) -> Article:
     raise InputError(repr(type(item)), "expected an Article or a str")
 
 
-def analyze(item: Article | str, nlp: Language | None = None) -> Report:
-    """Analyse one article (an :class:`Article` or plain text) and return its Report."""
-    return next(analyze_many([item], nlp=nlp))
+def analyze(item: Article | str, nlp: Language | None = None,
+            sides: SideMap | None = None) -> Report:
+    """Analyse one article (an :class:`Article` or plain text) and return its Report.
+
+    ``sides`` (from :func:`evenhand.balance.load_sides`) groups actors into camps; by default
+    each actor's side is its country."""
+    return next(analyze_many([item], nlp=nlp, sides=sides))
 
 
 def analyze_many(items: Iterable[Article | str], nlp: Language | None = None,
-                 batch_size: int = 16) -> Iterator[Report]:
+                 batch_size: int = 16, sides: SideMap | None = None) -> Iterator[Report]:
     """Analyse articles lazily, in input order, with spaCy's batched ``nlp.pipe``.
 
     Input is consumed as a stream, so memory stays flat over long batches.
@@ -101,7 +106,7 @@ def analyze_many(items: Iterable[Article | str], nlp: Language | None = None,
             yield masked, article
 
     for doc, article in nlp.pipe(tuples(), as_tuples=True, batch_size=batch_size):
-        yield report_from_doc(doc, article, nlp)
+        yield annotate_balance(report_from_doc(doc, article, nlp), sides)
 
 
 def report_from_doc(doc: Doc, article: Article, nlp: Language | None = None) -> Report:

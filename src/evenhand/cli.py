@@ -34,6 +34,7 @@ import typer
 from ._version import __version__
 from .api import analyze_many, load_pipeline
 from .article import Article, InputFailure, iter_articles
+from .balance import SideMap, load_sides
 from .errors import EvenhandError, InputError
 from .render import make_console, make_writer, render_scores
 from .report import Report
@@ -239,7 +240,8 @@ class _Feed:
         _err(f"{source}: {problem}")
 
 
-def _reports(feed: _Feed, model: str | None) -> Iterator[Report]:
+def _reports(feed: _Feed, model: str | None, sides: SideMap | None = None
+             ) -> Iterator[Report]:
     """Reports for the feed's articles, streamed through analyze_many. An EvenhandError in a
     batch fails only the article that raises it: the batch is retried one by one."""
     first = next(feed, None)
@@ -249,7 +251,7 @@ def _reports(feed: _Feed, model: str | None) -> Iterator[Report]:
     articles: Iterator[Article] = itertools.chain([first], feed)
     while True:
         try:
-            for report in analyze_many(articles, nlp=nlp):
+            for report in analyze_many(articles, nlp=nlp, sides=sides):
                 feed.pending.popleft()
                 yield report
             return
@@ -260,7 +262,7 @@ def _reports(feed: _Feed, model: str | None) -> Iterator[Report]:
                 raise
         for article in stuck:
             try:
-                report = next(analyze_many([article], nlp=nlp))
+                report = next(analyze_many([article], nlp=nlp, sides=sides))
             except EvenhandError as exc:
                 feed.fail(article.source, _problem(exc))
             else:
@@ -293,6 +295,10 @@ def analyze(
     output: OutputOption = None,
     model: ModelOption = None,
     max_chars: MaxCharsOption = DEFAULT_MAX_CHARS,
+    sides_file: Annotated[Path | None, typer.Option(
+        "--sides", metavar="FILE", show_default=False,
+        help="A YAML sides file grouping actors into camps (see docs/sides.md); default: "
+             "each actor's side is its country.")] = None,
 ) -> None:
     """Find the quotes in articles, who said them, and who is mentioned.
 
@@ -303,11 +309,12 @@ def analyze(
     hold several (several PATHs or JSONL lines), even if some of them fail.
     """
     with _guard():
+        sides = load_sides(sides_file) if sides_file is not None else None
         feed = _Feed(paths, max_chars)
         with _output(output) as out:
             writer = make_writer(fmt.value, out, plain=out is not sys.stdout,
                                  several=lambda: feed.total > 1)
-            for report in _reports(feed, model):
+            for report in _reports(feed, model, sides):
                 writer.write(report)
             writer.close()
         if feed.failed:

@@ -47,6 +47,7 @@ class ActorRecord:
     quoted: bool = False
     quote_count: int = 0
     quoted_words: int = 0
+    side: str | None = None
 
 
 @dataclass
@@ -62,6 +63,11 @@ class Report:
     source: str | None = None
     excluded: list[dict[str, Any]] = field(default_factory=list)
     analyzer: dict[str, str] = field(default_factory=dict)
+    # The balance report (evenhand.balance): per-side voice ledger, findings, indicators.
+    sides: list[dict[str, Any]] = field(default_factory=list)
+    ledger: dict[str, Any] = field(default_factory=dict)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    indicators: dict[str, Any] = field(default_factory=dict)
     # Only present when the analysed text is not the raw input (HTML): offsets refer to it.
     text: str | None = None
 

@@ -40,6 +40,8 @@ ALIASES = {
     "britain": "united kingdom", "great britain": "united kingdom",
     "russian federation": "russia", "prc": "china", "people's republic of china": "china",
 }
+_LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "throughout", "across",
+                       "around", "via", "within"})
 _ENTITY_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "NORP": "group"}
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
@@ -122,6 +124,9 @@ class ActorResolver:
             alias = ALIASES.get(alias, alias)
             if type_ == "group" and ent.root.dep_ not in ("nsubj", "nsubjpass", "pobj"):
                 continue  # "Chinese" in "Chinese President": a modifier, not an actor
+            if type_ == "place" and ent.root.dep_ == "pobj" and \
+                    ent.root.head.lower_ in _LOCATIVE:
+                continue  # "talks in Vladivostok": where something happens, not who acts
             actor = self._match_named(type_, keys, alias)
             if actor is None and type_ != "person":
                 # NER often tags a bare surname ("Brandt") as an organisation: a name made

@@ -121,12 +121,41 @@ def _actors_table(report: Report) -> Table:
                   show_edge=False, pad_edge=False)
     table.add_column("actor", min_width=12)
     table.add_column("type", no_wrap=True)
+    table.add_column("role")
+    table.add_column("side")
     table.add_column("mentions", justify="right", no_wrap=True)
     table.add_column("quotes", justify="right", no_wrap=True)
     for a in actors:
         table.add_row(Text(a.name, style="bold" if quoted[a.id] else ""), a.type,
+                      (a.role or "").replace("_", " "), a.side or "",
                       str(len(a.mentions)), str(quoted[a.id]))
     return table
+
+
+_SEVERITY_STYLE = {"warning": "bold red", "notice": "yellow", "info": "dim"}
+
+
+def _sides_table(report: Report) -> Table:
+    table = Table(title="Sides", title_justify="left", box=box.SIMPLE_HEAD,
+                  show_edge=False, pad_edge=False)
+    table.add_column("side")
+    table.add_column("quotes", justify="right", no_wrap=True)
+    table.add_column("quoted words", justify="right", no_wrap=True)
+    table.add_column("share", justify="right", no_wrap=True)
+    table.add_column("mentions", justify="right", no_wrap=True)
+    for row in report.sides:
+        style = "" if row["heard"] else "dim"
+        table.add_row(Text(row["name"], style=style), str(row["quotes"]),
+                      str(row["quoted_words"]), f"{100 * row['share']:.0f}%",
+                      str(row["mentions"]) + ("" if row["heard"] else "  never quoted"))
+    return table
+
+
+def _findings(report: Report, console: Console) -> None:
+    console.print(Text("Findings", style="italic"))
+    for f in report.findings:
+        console.print(Text.assemble((f"{f['severity']:>8}  ", _SEVERITY_STYLE.get(
+            f["severity"], "")), f["text"]))
 
 
 def render_report(report: Report, console: Console) -> None:
@@ -145,6 +174,12 @@ def render_report(report: Report, console: Console) -> None:
     if report.actors:
         console.print()
         console.print(_actors_table(report))
+    if report.sides:
+        console.print()
+        console.print(_sides_table(report))
+    if report.findings:
+        console.print()
+        _findings(report, console)
     if report.warnings:
         console.print()
         for warning in report.warnings:
