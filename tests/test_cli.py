@@ -303,7 +303,8 @@ class FakeAnalysis:
         self.read = 0  # articles pulled from the CLI so far
         self.read_at_write: list[int] = []
 
-    def __call__(self, items: Iterable[Article], nlp: Any = None) -> Iterator[Report]:
+    def __call__(self, items: Iterable[Article], nlp: Any = None,
+                 sides: Any = None) -> Iterator[Report]:
         it = iter(items)
         while True:
             batch = []
@@ -386,7 +387,8 @@ def test_an_analysis_error_fails_only_its_article(tmp_path: Path, fake: FakeAnal
 
 def test_an_error_not_tied_to_an_article_stops_the_run(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(items: Iterable[Article], nlp: Any = None) -> Iterator[Report]:
+    def refuse(items: Iterable[Article], nlp: Any = None,
+               sides: Any = None) -> Iterator[Report]:
         raise PipelineError("the pipeline is unusable")
         yield  # a generator, like analyze_many
 

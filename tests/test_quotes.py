@@ -188,3 +188,39 @@ def test_colon_introduces_a_quote_over_paragraphs(nlp: Language) -> None:
             "“We expect the first ships to arrive in June and the rest by August.")
     r = run(nlp, text)
     assert speaker_of(r, "first ships") == "Ivan Petrov"
+
+
+def test_quotation_resumes_after_a_long_attribution(nlp: Language) -> None:
+    text = ("“The river has never been this low,” said Dana Whitfield, a hydrologist at the "
+            "state university who has studied the basin for twenty years. “We should "
+            "prepare for a dry summer.”")
+    r = run(nlp, text)
+    q = quote_with(r, "never been this low")
+    assert "dry summer" in q.text and len(q.spans) == 2
+    assert speaker_of(r, "dry summer") == "Dana Whitfield"
+
+
+def test_quotation_signed_with_a_dash(nlp: Language) -> None:
+    text = ("Readers told us what they thought of the debate.\n\n"
+            "“Nobody on that stage talked about the price of housing for young families.” "
+            "― Laura Jimenez\n\n"
+            "“I came away more worried about the future of the factory in my town.” "
+            "― Peter Olsen.")
+    r = run(nlp, text)
+    q = quote_with(r, "price of housing")
+    assert q.speaker is not None and q.speaker.text == "Laura Jimenez"
+    assert q.cue is not None and q.cue.text == "―"
+    assert speaker_of(r, "factory in my town") == "Peter Olsen"
+
+
+def test_passive_with_an_agent_attributes_to_the_agent(nlp: Language) -> None:
+    r = run(nlp, "The new housing plan has been endorsed by the city council.")
+    q = quote_with(r, "The new housing plan")
+    assert q.speaker is not None and q.speaker.text == "the city council"
+
+
+def test_a_possessor_and_a_that_clause_make_a_noun_cue(nlp: Language) -> None:
+    r = run(nlp, "Critics rejected the senator's claim that the new tax would create jobs.")
+    (q,) = [q for q in r.quotes if q.cue is not None and q.cue.text == "claim"]
+    assert q.text.endswith("the new tax would create jobs")
+    assert q.speaker is not None and "senator" in q.speaker.text

@@ -1,7 +1,9 @@
 """Attribution-cue candidates and the scorer that decides which ones are attributions.
 
 Every verb with a subject (the would-be speaker) and a complement (the would-be content: a
-clause, an infinitive, an object, or a prepositional object) is a *candidate*. Whether a
+clause, an infinitive, an object, or a prepositional object) is a *candidate*; so are a
+passive with an agent ("the plan was endorsed by the council": the agent is the speaker) and
+a noun with a possessor and a that-clause ("the senator's claim that ..."). Whether a
 candidate is an attribution ("X said that ...", "X denied the claims", "X called for ...")
 or not ("X visited the plant") is decided by :class:`CueScorer`, a logistic model over
 features of the verb, its complement and its subject. The shipped weights are described in
@@ -106,13 +108,55 @@ def _subject_kind(subj: Token) -> str:
     return "pos:" + subj.pos_
 
 
+def _passive_agent(verb: Token) -> tuple[Token, Token] | None:
+    """"The nominee has been endorsed by dozens of papers": the agent is the speaker and
+    the passive subject what they hold a view on. (subject, agent's object) or None."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    if subj is None or agent is None or subj.tag_ in ("WP", "WDT"):
+        return None
+    pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    return None if pobj is None else (subj, pobj)
+
+
+def _noun_claim(noun: Token) -> tuple[Token, Token] | None:
+    """"Trump's claim that ...", "his admission that ...": a noun with a possessor (the
+    speaker) and a that-clause (the content). (possessor, clause head) or None."""
+    poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if poss is None:
+        return None
+    for child in noun.children:
+        if child.dep_ in ("acl", "ccomp") and child.i > noun.i and any(
+                m.dep_ == "mark" and m.lower_ == "that" for m in child.children):
+            return poss, child
+    return None
+
+
 def verb_candidate(verb: Token) -> Candidate | None:
+    """The candidate attribution headed by ``verb``: a verb with a subject and a
+    complement, a passive with an agent, or a noun with a possessor and a that-clause."""
+    if verb.pos_ == "NOUN":
+        claim = _noun_claim(verb)
+        if claim is None:
+            return None
+        possessor, clause = claim
+        return _candidate(verb, possessor, "noun_that", _subtree(clause), clause)
     if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("aux", "auxpass"):
         return None
+    comp_dep, content, comp_head = _complement(verb)
+    if not comp_dep:
+        passive = _passive_agent(verb)
+        if passive is not None:
+            patient, agent = passive
+            return _candidate(verb, agent, "passive_subj", _subtree(patient), patient)
     subj = subject_of(verb)
     if subj is None:
         return None
-    comp_dep, content, comp_head = _complement(verb)
+    return _candidate(verb, subj, comp_dep, content, comp_head)
+
+
+def _candidate(verb: Token, subj: Token, comp_dep: str, content: list[Token],
+               comp_head: Token | None) -> Candidate | None:
     while content and ((content[-1].is_punct and not content[-1].is_quote) or content[-1].is_space):
         content = content[:-1]
     while content and ((content[0].is_punct and not content[0].is_quote) or content[0].is_space):
@@ -166,6 +210,14 @@ def verb_candidate(verb: Token) -> Candidate | None:
         feats.append("punct_after")
     if subj.i > verb.i:
         feats.append("inverted")
+    if comp_head is not None and comp_dep in ("dobj", "prep", "passive_subj"):
+        # "issued a statement", "raised concerns about", "expressed support for"
+        feats += [f"head={comp_head.lemma_.lower()}",
+                  f"lemma_head={lemma}|{comp_head.lemma_.lower()}"]
+    if any(t.pos_ in ("VERB", "AUX") for t in content):
+        feats.append(f"content_verb|{comp_dep}")
+    if any(t.is_quote for t in verb.sent):
+        feats.append("sent_quoted")
     return Candidate(verb, subj, content, comp_dep, feats, comp_head)
 
 

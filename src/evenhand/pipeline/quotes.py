@@ -7,7 +7,8 @@ Three kinds of evidence are combined, sentence by sentence:
 * **"according to X"** phrases, whose clause is the content;
 * **quotation marks** (:mod:`.marks`): a direct quote takes the cue next to it, else the
   speaker announced with a colon in the sentence before, else — a *floating* quote paragraph
-  — the speaker of the quote in the paragraph before.
+  — the speaker of the quote in the paragraph before; a quotation paragraph signed with a
+  dash ("“...” ― Ann Lee") is the named person's.
 
 Each result is a :class:`Quote` on ``doc._.evenhand_quotes`` and a span in
 ``doc.spans["evenhand_quotes"]`` labelled with its kind. Offsets are character offsets into
@@ -16,6 +17,7 @@ the text the Doc was made from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -33,6 +35,11 @@ SPANS_KEY = "evenhand_quotes"
 # quoted term ("the “uniqueness and distinction” of ..."), not a quotation.
 MIN_FLOATING_WORDS = 6
 _SPEAKER_DROP = {"relcl", "advcl", "acl"}
+# "“...” ― Ann Lee": a paragraph-long quotation signed with a dash and a capitalised name of
+# up to six words (the opening mark may be any double quote, misprints included)
+_DASH_SIGNED = re.compile(
+    r"^[ \t\xa0]*(?P<quote>[\"“”][^\n]*?[\"“”])[ \t\xa0]*(?P<dash>[―—–]|--)[ \t\xa0]*"
+    r"(?P<name>[A-Z][\w.'’-]*(?:[ \xa0][A-Z][\w.'’-]*){0,5}?)[ \t\xa0.]*$", re.M)
 
 
 @dataclass
@@ -113,7 +120,7 @@ class QuoteFinder:
                 if q:
                     found.append(q)
                 continue
-            if tok.pos_ not in ("VERB", "AUX"):
+            if tok.pos_ not in ("VERB", "AUX", "NOUN"):
                 continue
             q = self._verb_cue(tok)
             if q:
@@ -127,7 +134,8 @@ class QuoteFinder:
             return Quote(start, end, "indirect", _char_span(_cue_tokens(verb)),
                          _char_span(_speaker_tokens(cand.subject)),
                          speaker_head=cand.subject.i, cue_head=verb.i)
-        if verb.lemma_.lower() not in CUE_LEMMAS or verb.dep_ in ("aux", "auxpass"):
+        if verb.pos_ == "NOUN" or verb.lemma_.lower() not in CUE_LEMMAS or \
+                verb.dep_ in ("aux", "auxpass"):
             return None
         subj = subject_of(verb)
         if subj is None:
@@ -175,8 +183,9 @@ class QuoteFinder:
         text = doc.text
         marked = find_marked_quotes(text)
         candidates = self._cue_candidates(doc)
-        quotes: list[Quote] = []
-        consumed: set[int] = set()  # indexes into marked
+        quotes = self._dash_attributions(doc)
+        consumed = {mi for mi, mq in enumerate(marked)
+                    if any(q.start <= mq.start and mq.end <= q.end for q in quotes)}
         pending_cues: list[Quote] = []
         for cand in candidates:
             if _in_any_marked(cand.cue, marked):
@@ -222,6 +231,22 @@ class QuoteFinder:
         quotes.sort(key=lambda q: (q.start, q.end))
         return quotes
 
+    @staticmethod
+    def _dash_attributions(doc: Doc) -> list[Quote]:
+        """A paragraph that is a quotation signed with a dash and a name, the convention of
+        epigraphs and reader or vox-pop quotes: "“...” ― Ann Lee"."""
+        out: list[Quote] = []
+        for m in _DASH_SIGNED.finditer(doc.text):
+            start, end = m.start("name"), m.end("name")
+            end -= len(m.group("name")) - len(m.group("name").rstrip("."))
+            name = doc.char_span(start, end, alignment_mode="expand")
+            if name is None or not any(t.pos_ == "PROPN" for t in name):
+                continue
+            out.append(Quote(m.start("quote"), m.end("quote"), "direct",
+                             (m.start("dash"), m.end("dash")), (start, end),
+                             speaker_head=name.root.i))
+        return out
+
     def _parenthetical(self, doc: Doc, cue: Quote, quotes: list[Quote]) -> Quote | None:
         """"Acts of protest, Mr. Obama said, are acts of patriotism." and "The test was its
         biggest, the agency said.": a speech verb with no complement of its own whose clause
@@ -265,8 +290,8 @@ class QuoteFinder:
             last = max(earlier, key=lambda q: q.end)
             between = text[last.end:mq.start]
             assert last.cue is not None
-            if last.end <= last.cue[0] < mq.start and len(between) < 100 and \
-                    "\n" not in between:
+            if last.end <= last.cue[0] < mq.start and "\n" not in between and \
+                    _attribution_only(doc, last, mq):
                 last.spans = (last.spans or [(last.start, last.end)]) + parts
                 last.end = mq.end
                 return None
@@ -316,6 +341,15 @@ class QuoteFinder:
                 return Quote(mq.start, mq.end, "direct", None, last.speaker, spans=parts,
                              speaker_head=last.speaker_head, actor=last.actor)
         return Quote(mq.start, mq.end, "direct", None, None, spans=parts)
+
+
+def _attribution_only(doc: Doc, last: Quote, mq: MarkedQuote) -> bool:
+    """Whether only the attribution of ``last`` (its cue's sentence: "said Ann Lee, a
+    lawyer who ...") stands between it and the quotation ``mq``."""
+    if last.cue_head is None:
+        return mq.start - last.end < 100
+    sent = doc[last.cue_head].sent
+    return mq.start <= sent.end_char or not doc.text[sent.end_char:mq.start].strip()
 
 
 def _in_any_marked(span: tuple[int, int] | None, marked: list[MarkedQuote]) -> bool:
