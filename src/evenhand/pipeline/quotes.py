@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from .cues import CueScorer, subject_of, verb_candidate
 from .lexicon import CUE_LEMMAS, SPEECH
@@ -463,4 +463,3 @@ class QuotesComponent:
 
 
 _register_extensions()
-_ = Span  # re-exported type for annotations in docs
