@@ -764,3 +764,16 @@ def test_eval_quotes_text(tmp_path: Path) -> None:
     for needle in ("3 documents", "overlap > 0.3", "overlap > 0.8", "exact",
                    "speaker accuracy", "Recall by kind"):
         assert needle in result.stdout
+
+
+@pytest.mark.slow
+def test_analyze_markdown_and_html_views(tmp_path: Path) -> None:
+    md = invoke("analyze", str(EXAMPLE), "--format", "md")
+    assert md.exit_code == 0, md.stderr
+    assert md.stdout.startswith("# ") and "## Findings" in md.stdout
+    page = tmp_path / "report.html"
+    html = invoke("analyze", str(EXAMPLE), "--format", "html", "--output", str(page))
+    assert html.exit_code == 0, html.stderr
+    content = page.read_text(encoding="utf-8")
+    assert content.lstrip().lower().startswith("<!doctype html")
+    assert "<mark" in content and "Margaret Okafor" in content

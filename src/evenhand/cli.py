@@ -55,6 +55,8 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
+    md = "md"
+    html = "html"
 
 
 class ScoreFormat(StrEnum):
@@ -71,7 +73,8 @@ ModelOption = Annotated[str | None, typer.Option(
 FormatOption = Annotated[Format, typer.Option(
     "--format", "-f", case_sensitive=False,
     help="text: a readable view; json: one object for one article, an array for several; "
-         "jsonl: one object per line, in input order.")]
+         "jsonl: one object per line, in input order; md: Markdown; html: a standalone "
+         "page with the article's quotes highlighted by side, findings and charts.")]
 ScoreFormatOption = Annotated[ScoreFormat, typer.Option(
     "--format", "-f", case_sensitive=False, help="text: tables; json: one object.")]
 OutputOption = Annotated[Path | None, typer.Option(
@@ -241,7 +244,7 @@ class _Feed:
 
 
 def _reports(feed: _Feed, model: str | None, sides: SideMap | None = None
-             ) -> Iterator[Report]:
+             ) -> Iterator[tuple[Report, str]]:
     """Reports for the feed's articles, streamed through analyze_many. An EvenhandError in a
     batch fails only the article that raises it: the batch is retried one by one."""
     first = next(feed, None)
@@ -252,8 +255,8 @@ def _reports(feed: _Feed, model: str | None, sides: SideMap | None = None
     while True:
         try:
             for report in analyze_many(articles, nlp=nlp, sides=sides):
-                feed.pending.popleft()
-                yield report
+                article = feed.pending.popleft()
+                yield report, article.text
             return
         except EvenhandError:
             stuck = list(feed.pending)
@@ -266,7 +269,7 @@ def _reports(feed: _Feed, model: str | None, sides: SideMap | None = None
             except EvenhandError as exc:
                 feed.fail(article.source, _problem(exc))
             else:
-                yield report
+                yield report, article.text
         articles = feed
 
 
@@ -314,8 +317,8 @@ def analyze(
         with _output(output) as out:
             writer = make_writer(fmt.value, out, plain=out is not sys.stdout,
                                  several=lambda: feed.total > 1)
-            for report in _reports(feed, model, sides):
-                writer.write(report)
+            for report, text in _reports(feed, model, sides):
+                writer.write(report, text)
             writer.close()
         if feed.failed:
             _err(f"{feed.failed} of {feed.total} inputs failed")

@@ -18,11 +18,11 @@ from .text import make_console, render_report
 
 __all__ = ["FORMATS", "JsonWriter", "JsonlWriter", "ReportWriter", "TextWriter", "make_writer"]
 
-FORMATS = ("text", "json", "jsonl")
+FORMATS = ("text", "json", "jsonl", "md", "html")
 
 
 class ReportWriter(Protocol):
-    def write(self, report: Report) -> None: ...
+    def write(self, report: Report, text: str | None = None) -> None: ...
 
     def close(self) -> None: ...
 
@@ -31,7 +31,7 @@ class JsonlWriter:
     def __init__(self, out: TextIO) -> None:
         self.out = out
 
-    def write(self, report: Report) -> None:
+    def write(self, report: Report, text: str | None = None) -> None:
         self.out.write(report.to_json() + "\n")
         self.out.flush()
 
@@ -56,7 +56,7 @@ class JsonWriter:
         self.out.write(("[\n" if not self._count else ",\n") + report.to_json(self.indent))
         self._count += 1
 
-    def write(self, report: Report) -> None:
+    def write(self, report: Report, text: str | None = None) -> None:
         if not self._array and (self._held is not None
                                 or (self.several is not None and self.several())):
             self._array = True
@@ -88,7 +88,7 @@ class TextWriter:
         self.out = out
         self.console = make_console(out, plain=plain)
 
-    def write(self, report: Report) -> None:
+    def write(self, report: Report, text: str | None = None) -> None:
         render_report(report, self.console)
         self.out.flush()
 
@@ -106,4 +106,12 @@ def make_writer(fmt: str, out: TextIO, *, plain: bool = False,
         return JsonWriter(out, several=several)
     if fmt == "jsonl":
         return JsonlWriter(out)
+    if fmt == "md":
+        from .markdown import MarkdownWriter
+
+        return MarkdownWriter(out)
+    if fmt == "html":
+        from .html import HtmlWriter
+
+        return HtmlWriter(out)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
