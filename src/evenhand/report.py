@@ -63,6 +63,12 @@ class Report:
     source: str | None = None
     excluded: list[dict[str, Any]] = field(default_factory=list)
     analyzer: dict[str, str] = field(default_factory=dict)
+    # Wording (evenhand_wording): per sentence, its bias score and loaded terms.
+    sentences: list[dict[str, Any]] = field(default_factory=list)
+    # Attribution (evenhand_attribution) and tone toward each actor, by actor id
+    # (evenhand_tone); None when the pipeline has no such component.
+    attribution: dict[str, Any] | None = None
+    tone: dict[str, Any] | None = None
     # The balance report (evenhand.balance): per-side voice ledger, findings, indicators.
     sides: list[dict[str, Any]] = field(default_factory=list)
     ledger: dict[str, Any] = field(default_factory=dict)

@@ -119,9 +119,24 @@ def annotate_balance(report: Report, sides: SideMap | None = None,
         else None,
         "quoted_actors": sum(1 for a in report.actors if a.quoted),
         "independent_voice_share": _independent_share(report.actors, total_words),
+        **_wording_indicators(report),
     }
     report.findings = list(_findings(report, by_id, kb))
     return report
+
+
+def _wording_indicators(report: Report) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if report.attribution is not None:
+        out["attributed_claim_share"] = report.attribution.get("attributed_claim_share")
+    if report.sentences:
+        n = len(report.sentences)
+        loaded = sum(1 for s in report.sentences for t in s.get("loaded", [])
+                     if not t.get("quoted") and t.get("category") in ("loaded", "label"))
+        out["loaded_term_rate"] = round(loaded / n, 4)
+        out["biased_sentence_share"] = round(
+            sum(1 for s in report.sentences if s.get("biased")) / n, 4)
+    return out
 
 
 def _independent_share(actors: Iterable[ActorRecord], total_words: int) -> float | None:
@@ -168,6 +183,21 @@ def _findings(report: Report, by_id: dict[str, ActorRecord], kb: KnowledgeBase
                "text": "No independent voice is quoted: no expert, think tank, civil-society "
                        "group, independent media or witness.",
                "evidence": sorted(_quote_spans(report, {a.id for a in quoted}))}
+    attribution = report.attribution or {}
+    vague = attribution.get("vague") or []
+    if vague:
+        phrases = _join([f"“{v['text']}”" for v in vague[:4]])
+        yield {"id": "vague-attribution", "severity": "notice",
+               "text": f"{len(vague)} vague attribution{'s' if len(vague) != 1 else ''} "
+                       f"with no identifiable source: {phrases}"
+                       f"{' …' if len(vague) > 4 else ''}.",
+               "evidence": [[v["start"], v["end"]] for v in vague]}
+    slanted = attribution.get("slanted") or []
+    if slanted:
+        verbs = _join(sorted({f"“{v['text']}” ({v['category']})" for v in slanted}))
+        yield {"id": "slanted-attribution", "severity": "info",
+               "text": f"Attribution verbs other than a neutral “said”: {verbs}.",
+               "evidence": [[v["start"], v["end"]] for v in slanted]}
     loose = [q for q in report.quotes if q.actor is None]
     if loose:
         yield {"id": "unattributed-quotes", "severity": "notice",

@@ -4,7 +4,11 @@
 * ``evenhand_quotes`` — quotes, their cues and speaker mentions (``doc._.evenhand_quotes``,
   ``doc.spans["evenhand_quotes"]``);
 * ``evenhand_actors`` — actors and speaker resolution (``doc._.evenhand_actors``);
-* ``evenhand_identity`` — each actor's role, country and gender where evident.
+* ``evenhand_identity`` — each actor's role, country and gender where evident;
+* ``evenhand_wording`` — per sentence, a bias score and loaded terms
+  (``doc._.evenhand_sentences``);
+* ``evenhand_attribution`` — attributed-claim share, vague and slanted attributions;
+* ``evenhand_tone`` — tone toward each actor, from the clauses about it.
 
 ::
 
@@ -14,10 +18,30 @@
 """
 
 from .actors import Actor, ActorsComponent, make_actors
+from .attribution import AttributionComponent, analyze_attribution, make_attribution
 from .identity import describe_actors, make_identity
 from .paragraphs import mark_paragraph_starts
 from .quotes import SPANS_KEY, Quote, QuotesComponent, make_quotes
+from .tone import ToneComponent, analyze_tone, make_tone
+from .wording import WordingComponent, make_wording
 
-__all__ = ["SPANS_KEY", "Actor", "ActorsComponent", "Quote", "QuotesComponent",
-           "describe_actors", "make_actors", "make_identity", "make_quotes",
-           "mark_paragraph_starts"]
+__all__ = [
+           "SPANS_KEY",
+           "Actor",
+           "ActorsComponent",
+           "AttributionComponent",
+           "Quote",
+           "QuotesComponent",
+           "ToneComponent",
+           "WordingComponent",
+           "analyze_attribution",
+           "analyze_tone",
+           "describe_actors",
+           "make_actors",
+           "make_attribution",
+           "make_identity",
+           "make_quotes",
+           "make_tone",
+           "make_wording",
+           "mark_paragraph_starts",
+]

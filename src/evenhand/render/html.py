@@ -534,7 +534,7 @@ def _quotes_table(v: _View) -> str:
 
 
 def _sentences(v: _View) -> str:
-    if v.data.get("sentences") is None:
+    if not v.data.get("sentences"):
         return ""
     sentences = v.data["sentences"] or []
     biased = sum(1 for s in sentences if s.get("biased"))

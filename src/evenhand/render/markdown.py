@@ -215,7 +215,7 @@ def _bias(sentence: Mapping[str, Any]) -> str:
 
 
 def _sentences(data: Mapping[str, Any], text: str) -> list[str]:
-    if data.get("sentences") is None:
+    if not data.get("sentences"):
         return []
     sentences = data["sentences"] or []
     biased = sum(1 for s in sentences if s.get("biased"))

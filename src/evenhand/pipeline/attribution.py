@@ -1,0 +1,371 @@
+"""The ``evenhand_attribution`` component: how well, and how neutrally, claims are sourced.
+
+It runs after ``evenhand_identity`` and reads ``doc._.evenhand_quotes`` and
+``doc._.evenhand_actors``; it adds no model, only lookups on the existing parse. The result,
+``doc._.evenhand_attribution``, is a JSON-ready dict:
+
+* ``claims``: the number of *factual-claim sentences*: sentences with a finite verb that are
+  statements (not questions), leaving out blank (masked headline, boilerplate) sentences;
+* ``attributed_claims`` and ``attributed_claim_share``: how many of them are covered by an
+  attribution (they hold the cue of a quote or a vague attribution such as "it is
+  feared that", or at least half of their words are inside quoted content). Quotes whose
+  only cue is a verb of intention ("voted to", "plans to", "refused to") do not count as
+  attribution of a claim, unless the content is in quotation marks. The share is ``None``
+  when there is no claim;
+* ``vague``: vague attributions, ``{start, end, text, pattern}`` (see :data:`VAGUE_PATTERNS`);
+* ``slanted``: attribution cues that are not neutral, ``{start, end, text, verb, category,
+  quote_index}`` (see :data:`SLANTED_CUES`; ``quote_index`` indexes
+  ``doc._.evenhand_quotes``);
+* ``slanted_by_actor``: for each speaker actor with at least one quote, ``{"cues": n,
+  "slanted": k, "categories": {category: count}}``.
+
+Every word list here was written by the evenhand team from general English usage; the
+definitions and their limits are in docs/attribution-and-tone.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from spacy.attrs import LEMMA, LOWER
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import COGNITION, INTENT, SPEECH, word_set
+
+__all__ = ["SLANTED_CUES", "VAGUE_PATTERNS", "AttributionComponent", "analyze_attribution",
+           "make_attribution", "slant_category"]
+
+# -- slanted cues ----------------------------------------------------------------------------
+# Attribution verbs that characterise the statement or the speaker instead of just reporting
+# it. Lemmas. Everything not listed (say, tell, state, add, note, report, explain, write,
+# announce, argue, warn, ...) is treated as neutral.
+SLANTED_CUES: dict[str, frozenset[str]] = {
+    # casts doubt on the statement: "he claimed", "she alleged"
+    "doubt": word_set("claim allege purport profess"),
+    # presents the statement as reluctantly given up: "she admitted"
+    "concession": word_set("admit concede confess acknowledge"),
+    # presents the speaker as obstinate: "he insisted", "they maintain"
+    "insistence": word_set("insist maintain assert contend aver avow"),
+    # colours the speaker's manner or feelings: "he boasted", "she slammed"
+    "emotive": word_set("""
+        boast brag complain lament rant slam blast bash lambaste rip scoff sneer gush crow
+        whine moan grumble fume rail snap bark thunder tout trumpet gloat rave bemoan
+        grouse carp huff"""),
+    # presents the statement as established fact: "the report revealed"
+    "credence": word_set("reveal disclose prove demonstrate establish"),
+    # a denial or rejection reported as such: "he denied"
+    "denial": word_set("deny dispute rebut refute dismiss reject"),
+}
+_CATEGORY_OF = {lemma: cat for cat, lemmas in SLANTED_CUES.items() for lemma in lemmas}
+# "point out" and "refuse to <speak>" are slanted as phrases
+_PHRASAL = {("point", "out"): "credence"}
+_REFUSAL_VERBS = SPEECH | word_set("comment discuss elaborate answer speak respond say talk")
+NEUTRAL_CUES = word_set("say tell state add note report explain write announce according")
+
+# -- vague sources ---------------------------------------------------------------------------
+# Generic nouns that, as the whole speaker and with no name in the speaker phrase, make the
+# source vague ("critics say", "sources said", "experts warn").
+VAGUE_SOURCE_NOUNS: dict[str, frozenset[str]] = {
+    "unnamed-source": word_set("""
+        source official aide insider person people spokesman spokeswoman spokesperson
+        adviser advisor staffer diplomat insider"""),
+    "generic-group": word_set("""
+        critic opponent detractor supporter proponent advocate observer commentator
+        skeptic sceptic activist campaigner resident voter citizen american neighbor
+        neighbour parent worker"""),
+    "generic-expert": word_set("""
+        expert analyst scientist economist researcher scholar academic specialist doctor
+        lawyer historian strategist pundit"""),
+}
+_VAGUE_NOUN_PATTERN = {lemma: pat for pat, lemmas in VAGUE_SOURCE_NOUNS.items()
+                       for lemma in lemmas}
+# Quantifier subjects: "some argue", "many say", "others believe"
+VAGUE_QUANTIFIERS = word_set("some many others most few several everyone everybody anyone "
+                             "nobody someone somebody")
+# Verbs of the impersonal passive: "it is said / feared / believed that ..."
+IMPERSONAL_VERBS = word_set("""
+    say fear believe think feel know understand report rumor rumour claim allege expect
+    suspect suggest assume argue estimate hope consider reckon note""")
+# Nouns of attitude whose "that" clause states a claim without a holder: "concerns that ..."
+HOLDERLESS_NOUNS = word_set("""
+    concern fear worry suspicion speculation rumor rumour belief claim allegation suggestion
+    perception sense feeling criticism complaint hope expectation""")
+HEDGE_ADVERBS = word_set("reportedly allegedly purportedly supposedly reputedly")
+VAGUE_PATTERNS = ("unnamed-source", "generic-group", "generic-expert", "quantifier",
+                  "impersonal-passive", "passive-raising", "holderless-noun", "adverb")
+_INDEFINITE = word_set("a an one some many several other two three few numerous various")
+_NAMED_ENTS = frozenset({"PERSON", "ORG"})
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def slant_category(verb: Token) -> str | None:
+    """The slant category of a cue verb, or None when it is neutral or not a verb."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    lemma = verb.lemma_.lower()
+    for child in verb.children:
+        if child.dep_ == "prt" and (lemma, child.lower_) in _PHRASAL:
+            return _PHRASAL[(lemma, child.lower_)]
+    if lemma == "refuse":
+        xcomp = [c for c in verb.children if c.dep_ == "xcomp"]
+        if xcomp and xcomp[0].lemma_.lower() in _REFUSAL_VERBS:
+            return "refusal"
+        return None
+    return _CATEGORY_OF.get(lemma)
+
+
+def _sent_starts(doc: Doc) -> list[int]:
+    """token index → start token of its sentence (one pass; ``Token.sent`` is costly)."""
+    starts = [0] * len(doc)
+    for sent in doc.sents:
+        starts[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
+    return starts
+
+
+def _candidates(doc: Doc, words: frozenset[str]) -> list[Token]:
+    """Tokens whose lemma or lower-case form is in ``words``, found on the token arrays
+    without building a Token object for every token."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    hashes = np.array([strings[w] for w in words], dtype=np.uint64)
+    arr = doc.to_array([LEMMA, LOWER])
+    hits = np.nonzero(np.isin(arr[:, 0], hashes) | np.isin(arr[:, 1], hashes))[0]
+    return [doc[int(i)] for i in hits]
+
+
+def _span_dict(doc: Doc, start: int, end: int, **extra: Any) -> dict[str, Any]:
+    # "text" is filled in by analyze_attribution: Doc.text rebuilds the string each time
+    return {"start": start, "end": end, "text": "", **extra}
+
+
+def _tok_end(tok: Token) -> int:
+    return tok.idx + len(tok.text)
+
+
+# -- claims ------------------------------------------------------------------------------------
+def _is_claim(sent: Span) -> bool:
+    words = [t for t in sent if not (t.is_space or t.is_punct)]
+    if not words:
+        return False
+    last = next((t for t in reversed(sent) if not t.is_space and not t.is_quote
+                 and t.text not in (")", "]")), None)
+    if last is not None and last.text in ("?", "?!"):
+        return False
+    return any(t.tag_ in _FINITE_TAGS or "Fin" in t.morph.get("VerbForm", []) for t in sent)
+
+
+def _counts_as_attribution(doc: Doc, quote: Any) -> bool:
+    if quote.kind != "indirect" or quote.cue_head is None:
+        return True
+    lemma = doc[quote.cue_head].lemma_.lower()
+    return not (lemma in INTENT and lemma not in SPEECH and lemma not in COGNITION)
+
+
+def _claims(doc: Doc, quotes: list[Any], vague: list[dict[str, Any]],
+            starts: list[int], text: str) -> tuple[int, int]:
+    # per character: inside the content of an attributing quote
+    inside = bytearray(len(text) + 1)
+    # sentences holding a cue, or a vague attribution ("it is feared that ...")
+    cue_sents: set[int] = set()
+    for item in vague:
+        span = doc.char_span(item["start"], item["end"], alignment_mode="expand")
+        if span is not None and len(span):
+            cue_sents.add(starts[span.start])
+    for q in quotes:
+        if not _counts_as_attribution(doc, q):
+            continue
+        for s, e in q.spans or [(q.start, q.end)]:
+            inside[s:e] = b"\x01" * (e - s)
+        if q.cue_head is not None:
+            cue_sents.add(starts[q.cue_head])
+    claims = attributed = 0
+    for sent in doc.sents:
+        if not _is_claim(sent):
+            continue
+        claims += 1
+        if sent.start in cue_sents:
+            attributed += 1
+            continue
+        words = [t for t in sent if not (t.is_space or t.is_punct)]
+        covered = sum(1 for t in words if inside[t.idx])
+        if covered * 2 >= len(words):
+            attributed += 1
+    return claims, attributed
+
+
+# -- vague attributions --------------------------------------------------------------------
+def _speaker_pattern(doc: Doc, quote: Any) -> str | None:
+    head: Token = doc[quote.speaker_head]
+    s, e = quote.speaker
+    span = doc.char_span(s, e, alignment_mode="expand")
+    tokens = list(span) if span is not None else [head]
+    if any(t.ent_type_ in _NAMED_ENTS for t in tokens):
+        return None
+    if any(t.pos_ == "PROPN" and t.ent_type_ not in ("GPE", "NORP", "LOC") for t in tokens):
+        return None
+    low = head.lower_
+    if low in VAGUE_QUANTIFIERS and head.pos_ in ("PRON", "DET", "ADJ", "NOUN"):
+        return "quantifier"
+    pattern = _VAGUE_NOUN_PATTERN.get(head.lemma_.lower()) or _VAGUE_NOUN_PATTERN.get(low)
+    if pattern is None:
+        return None
+    plural = head.tag_ in ("NNS", "NNPS") or low == "people"
+    dets = {c.lower_ for c in head.children if c.dep_ in ("det", "amod", "nummod")}
+    if plural or dets & _INDEFINITE:
+        return pattern
+    return None
+
+
+def _vague_from_quotes(doc: Doc, quotes: list[Any]) -> list[dict[str, Any]]:
+    out = []
+    for q in quotes:
+        if q.speaker is None or q.speaker_head is None:
+            continue
+        pattern = _speaker_pattern(doc, q)
+        if pattern is None:
+            continue
+        start, end = q.speaker
+        if q.cue is not None and (abs(q.cue[0] - end) <= 40 or abs(start - q.cue[1]) <= 40):
+            start, end = min(start, q.cue[0]), max(end, q.cue[1])
+        out.append(_span_dict(doc, start, end, pattern=pattern))
+    return out
+
+
+def _passive_patterns(doc: Doc) -> list[dict[str, Any]]:
+    out = []
+    for tok in _candidates(doc, IMPERSONAL_VERBS):
+        if tok.tag_ != "VBN" or tok.lemma_.lower() not in IMPERSONAL_VERBS:
+            continue
+        children = list(tok.children)
+        if any(c.dep_ == "agent" for c in children):
+            continue  # "it was reported by Reuters": named
+        aux = [c for c in children if c.dep_ in ("auxpass", "aux")]
+        subj = [c for c in children if c.dep_ in ("nsubjpass", "expl", "nsubj")]
+        if not aux or not subj:
+            continue
+        first = min([*aux, *subj, tok], key=lambda t: t.i)
+        if subj[0].lower_ == "it" and any(c.dep_ in ("ccomp", "csubjpass") for c in children):
+            out.append(_span_dict(doc, first.idx, _tok_end(tok),
+                                  pattern="impersonal-passive"))
+        elif subj[0].lower_ != "it" and any(c.dep_ == "xcomp" and any(
+                g.lower_ == "to" for g in c.children) for c in children):
+            # "the minister is said to be furious"
+            lo = min([*aux, tok], key=lambda t: t.i)
+            out.append(_span_dict(doc, lo.idx, _tok_end(tok), pattern="passive-raising"))
+    return out
+
+
+def _holderless_nouns(doc: Doc) -> list[dict[str, Any]]:
+    out = []
+    for tok in _candidates(doc, HOLDERLESS_NOUNS):
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in HOLDERLESS_NOUNS:
+            continue
+        clause = next((c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl")
+                       and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                       and c.i > tok.i), None)
+        if clause is None:
+            continue
+        if any(c.dep_ == "poss" for c in tok.children):
+            continue  # "his concerns that ...": the holder is named
+        holder = [p for c in tok.children if c.dep_ == "prep" and c.lower_ in
+                  ("of", "from", "by", "among") for p in c.subtree if p.ent_type_ in _NAMED_ENTS]
+        if holder:
+            continue
+        that = next(m for m in clause.children if m.dep_ == "mark" and m.lower_ == "that")
+        left = min([tok, *[c for c in tok.children if c.i < tok.i and c.dep_ in (
+            "amod", "compound")]], key=lambda t: t.i)
+        out.append(_span_dict(doc, left.idx, _tok_end(that), pattern="holderless-noun"))
+    return out
+
+
+def _hedge_adverbs(doc: Doc) -> list[dict[str, Any]]:
+    return [_span_dict(doc, t.idx, _tok_end(t), pattern="adverb")
+            for t in _candidates(doc, HEDGE_ADVERBS) if t.lower_ in HEDGE_ADVERBS]
+
+
+# -- slanted cues ----------------------------------------------------------------------------
+def _slanted(doc: Doc, quotes: list[Any]) -> list[dict[str, Any]]:
+    out = []
+    for qi, q in enumerate(quotes):
+        if q.cue_head is None or q.cue is None:
+            continue
+        verb = doc[q.cue_head]
+        category = slant_category(verb)
+        if category is None:
+            continue
+        start, end = q.cue
+        if category == "refusal":
+            xcomp = next(c for c in verb.children if c.dep_ == "xcomp")
+            end = max(end, _tok_end(xcomp))
+        out.append(_span_dict(doc, start, end, verb=verb.lemma_.lower(), category=category,
+                              quote_index=qi))
+    return out
+
+
+def analyze_attribution(doc: Doc) -> dict[str, Any]:
+    """The attribution summary of one parsed Doc (see the module docstring)."""
+    quotes = list(getattr(doc._, "evenhand_quotes", None) or [])
+    vague = _vague_from_quotes(doc, quotes) + _passive_patterns(doc) + \
+        _holderless_nouns(doc) + _hedge_adverbs(doc)
+    # one entry per place: a passive "is said to" also makes a quote with a speaker
+    seen: list[tuple[int, int]] = []
+    unique = []
+    for item in sorted(vague, key=lambda v: (v["start"], -v["end"])):
+        if any(s <= item["start"] and item["end"] <= e for s, e in seen):
+            continue
+        seen.append((item["start"], item["end"]))
+        unique.append(item)
+    text = doc.text
+    claims, attributed = _claims(doc, quotes, unique, _sent_starts(doc), text)
+    slanted = _slanted(doc, quotes)
+    for item in (*unique, *slanted):
+        item["text"] = text[item["start"]:item["end"]]
+    by_actor: dict[str, dict[str, Any]] = {}
+    for q in quotes:
+        if q.actor and q.cue is not None:
+            row = by_actor.setdefault(q.actor, {"cues": 0, "slanted": 0, "categories": {}})
+            row["cues"] += 1
+    for item in slanted:
+        actor = quotes[item["quote_index"]].actor
+        if actor:
+            row = by_actor[actor]
+            row["slanted"] += 1
+            row["categories"][item["category"]] = row["categories"].get(item["category"], 0) + 1
+    return {
+        "claims": claims,
+        "attributed_claims": attributed,
+        "attributed_claim_share": round(attributed / claims, 4) if claims else None,
+        "vague": unique,
+        "slanted": slanted,
+        "slanted_by_actor": by_actor,
+    }
+
+
+def _register_extensions() -> None:
+    if not Doc.has_extension("evenhand_attribution"):
+        Doc.set_extension("evenhand_attribution", default=None)
+
+
+class AttributionComponent:
+    def __init__(self) -> None:
+        _register_extensions()
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.evenhand_attribution = analyze_attribution(doc)
+        return doc
+
+
+@Language.factory(
+    "evenhand_attribution",
+    requires=["doc._.evenhand_quotes", "doc._.evenhand_actors", "token.dep", "token.lemma",
+              "token.tag", "doc.sents"],
+    assigns=["doc._.evenhand_attribution"],
+)
+def make_attribution(nlp: Language, name: str) -> AttributionComponent:
+    return AttributionComponent()
+
+
+_register_extensions()

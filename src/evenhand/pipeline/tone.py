@@ -1,0 +1,422 @@
+"""The ``evenhand_tone`` component: the tone of the article's own words about each actor.
+
+It runs after ``evenhand_identity`` and adds no model: it looks up the words of the clauses
+an actor takes part in, on the parse the pipeline already made, in a small polarity lexicon
+written for news (``tone_verbs.txt``, ``tone_positive.txt``, ``tone_negative.txt`` beside this
+module). ``doc._.evenhand_tone`` maps each actor id to::
+
+    {"score": float in [-1, 1], "label": "negative" | "neutral" | "positive",
+     "clauses": n, "evidence": [{"start", "end", "text", "polarity", "role"}, ...]}
+
+**Which clauses.** Every mention of the actor (the heads of its mentions, nominal echoes of
+its title or name — "the mayor" after "Mayor John Smith" — and third-person singular
+pronouns resolved to the nearest compatible person) is placed in its clause:
+
+* ``agent``: subject of an active verb, or the "by" phrase of a passive. The verb counts
+  with its *agent* polarity: harm and wrongdoing ("attacked", "lied", "bombed") are negative
+  for the one who does them; achievement and help ("won", "rescued") are positive; verbs of
+  criticism or praise ("condemned", "praised") say nothing about their agent. Manner
+  adverbs of the verb ("falsely", "successfully") count too;
+* ``patient``: object, subject of a passive, or object of "against/at/on/about/over": the
+  verb counts with its *patient* polarity ("accused", "sanctioned", "attacked" are negative
+  for their target; "praised" is positive);
+* ``experiencer``: subject of "face", "receive", "draw", "win", "suffer", ...: the polarity
+  of the object noun ("faced criticism", "won praise");
+* ``described``: a predicate adjective or noun ("X is corrupt", "X was a hero"), a modifier
+  ("the embattled X"), an appositive ("X, a convicted fraudster"), a relative or
+  participle clause ("X, who was accused of fraud"), or a noun about X ("criticism of X",
+  "praise for X");
+* ``possessor``: X's noun and its modifiers ("X's failed policy", "X's victory").
+
+Conjoined mentions and verbs share their clause ("A and B were arrested and charged").
+**Negation** ("not", "n't", "never", "no" before the object noun) flips the polarity:
+"did not praise X" is negative for X, "X is not corrupt" positive. **The actor's own words
+do not count**: a mention or a word inside the content of a quote attributed to the actor
+is skipped ("“We are a great success,” the mayor said" says nothing about the mayor's tone);
+the words of *other* speakers about the actor count.
+
+**Score.** ``(positives - negatives) / (positives + negatives + 1)`` (the 1 keeps one word
+from making a verdict of ±1); ``label`` is ``negative`` at or below -0.25, ``positive`` at or
+above 0.25, else ``neutral``. ``clauses`` counts the clauses looked at, evidence or not.
+Limits are in docs/attribution-and-tone.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from .attribution import _candidates, _sent_starts
+
+__all__ = ["ToneComponent", "ToneLexicon", "analyze_tone", "make_tone"]
+
+THRESHOLD = 0.25
+SMOOTHING = 1.0
+
+_COPULAS = frozenset({"be", "become", "remain", "seem", "appear", "look", "sound", "stay",
+                      "prove", "feel", "get", "grow"})
+_EXPERIENCER = frozenset({"face", "receive", "draw", "win", "earn", "suffer", "attract",
+                          "endure", "garner", "enjoy", "weather", "survive", "court",
+                          "provoke", "spark", "trigger", "incur", "invite", "gain", "get"})
+_PATIENT_PREPS = frozenset({"against", "at", "on", "upon", "about", "over", "toward",
+                            "towards"})
+_NOUN_PREPS = frozenset({"of", "against", "about", "over", "for", "toward", "towards", "on"})
+_NEGATORS = frozenset({"not", "n't", "never", "no", "nobody", "none", "neither", "nor"})
+_RELATIVES = frozenset({"who", "whom", "which", "that"})
+_MALE = frozenset({"he", "him", "his", "himself"})
+_FEMALE = frozenset({"she", "her", "hers", "herself"})
+_NOMINAL_DETS = frozenset({"the", "this", "that"})
+
+
+@dataclass(frozen=True)
+class ToneLexicon:
+    """verbs: lemma → (agent polarity, patient polarity); positive/negative: descriptive
+    words (adjectives, nouns, adverbs) by lemma or lower-case form."""
+
+    verbs: dict[str, tuple[int, int]]
+    positive: frozenset[str]
+    negative: frozenset[str]
+
+    @classmethod
+    def load(cls) -> ToneLexicon:
+        return _load_lexicon()
+
+    def word(self, tok: Token) -> int:
+        for key in (tok.lemma_.lower(), tok.lower_):
+            if key in self.negative:
+                return -1
+            if key in self.positive:
+                return 1
+        return 0
+
+    def verb(self, tok: Token) -> tuple[int, int]:
+        lemma = tok.lemma_.lower()
+        for child in tok.children:
+            if child.dep_ == "prt":
+                phrasal = f"{lemma}_{child.lower_}"
+                if phrasal in self.verbs:
+                    return self.verbs[phrasal]
+        return self.verbs.get(lemma, (0, 0))
+
+
+def _read(name: str) -> list[str]:
+    text = resources.files("evenhand.pipeline").joinpath(name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+_SIGN = {"+": 1, "-": -1, "0": 0}
+
+
+@lru_cache(maxsize=1)
+def _load_lexicon() -> ToneLexicon:
+    verbs: dict[str, tuple[int, int]] = {}
+    for line in _read("tone_verbs.txt"):
+        lemma, agent, patient = line.split()
+        verbs[lemma] = (_SIGN[agent], _SIGN[patient])
+    return ToneLexicon(verbs, frozenset(_read("tone_positive.txt")),
+                       frozenset(_read("tone_negative.txt")))
+
+
+# -- finding mentions ------------------------------------------------------------------------
+def _mention_heads(doc: Doc, actors: list[Any]) -> dict[int, str]:
+    """token index → actor id for every mention head, nominal echo and resolved pronoun."""
+    owner: dict[int, str] = {}
+    covered: set[int] = set()
+    for actor in actors:
+        for start, end in actor.mentions:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            owner.setdefault(span.root.i, actor.id)
+            covered.update(range(span.start, span.end))
+        for i in actor.heads:
+            if 0 <= i < len(doc):
+                owner.setdefault(i, actor.id)
+                covered.add(i)
+    # nominal echoes: "the mayor" after "Mayor John Smith", "the ministry" after "the
+    # Ministry of Defence": the nearest actor before it whose title or name has the word.
+    # Third-person singular pronouns: the nearest person before, in this sentence or the
+    # three before, gender permitting; subjects first. One pass, in text order.
+    echo_words: dict[str, list[str]] = {}
+    for actor in actors:
+        words: set[str] = set()
+        if actor.type == "person":
+            words = set(getattr(actor, "titles", None) or ())
+        elif actor.type == "organization":
+            words = set(getattr(actor, "keys", None) or ())
+        for w in words:
+            echo_words.setdefault(w, []).append(actor.id)
+    persons = {a.id: a for a in actors if a.type == "person"}
+    wanted = frozenset(echo_words) | (_MALE | _FEMALE if persons else frozenset())
+    cands = _candidates(doc, wanted)
+    if not cands:
+        return owner
+    starts = _sent_starts(doc)
+    for tok in cands:
+        if tok.i in owner:
+            continue
+        low = tok.lower_
+        if tok.pos_ == "PRON" and (low in _MALE or low in _FEMALE):
+            gender = "male" if low in _MALE else "female"
+            first = starts[tok.i]
+            for _ in range(3):
+                if first == 0:
+                    break
+                first = starts[first - 1]
+            near = [(i, a) for i, a in owner.items() if first <= i < tok.i and a in persons
+                    and persons[a].gender in ("unknown", gender)]
+            if not near:
+                continue
+            last_sent = max(starts[i] for i, _ in near)
+            same = [(0 if doc[i].dep_ in ("nsubj", "nsubjpass") else 1, -i, a)
+                    for i, a in near if starts[i] == last_sent]
+            owner[tok.i] = min(same)[2]
+            continue
+        if tok.i in covered or tok.pos_ != "NOUN" or tok.tag_ != "NN":
+            continue
+        ids = set(echo_words.get(tok.lemma_.lower(), ()))
+        if not ids or not any(c.dep_ == "det" and c.lower_ in _NOMINAL_DETS
+                              for c in tok.children):
+            continue
+        before = [i for i, a in owner.items() if i < tok.i and a in ids]
+        if before:
+            owner[tok.i] = owner[max(before)]
+    return owner
+
+
+# -- clauses -------------------------------------------------------------------------------
+def _negator(tok: Token) -> Token | None:
+    for child in tok.children:
+        if child.dep_ == "neg" or (child.dep_ == "advmod" and child.lower_ in _NEGATORS):
+            return child
+    if tok.dep_ in ("acomp", "attr", "dobj") and tok.head.pos_ in ("AUX", "VERB"):
+        return next((c for c in tok.head.children if c.dep_ == "neg"), None)
+    return None
+
+
+def _det_negator(noun: Token) -> Token | None:
+    return next((c for c in noun.children if c.dep_ == "det" and c.lower_ == "no"), None)
+
+
+def _verb_group(verb: Token) -> list[Token]:
+    """The verb and the verbs conjoined after it that share its subject."""
+    out = [verb]
+    for conj in verb.conjuncts:
+        if conj.i > verb.i and conj.pos_ in ("VERB", "AUX") and not any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
+            out.append(conj)
+    return out
+
+
+def _nominal_words(noun: Token) -> list[Token]:
+    """A noun and its adjectival modifiers ("a convicted fraudster")."""
+    words = [noun]
+    for child in noun.children:
+        if child.dep_ in ("amod", "compound", "advmod") or (child.dep_ == "conj"
+                                                             and child.pos_ == "ADJ"):
+            words.append(child)
+    return words
+
+
+def _predicates(cop: Token) -> list[Token]:
+    out = []
+    for child in cop.children:
+        if child.dep_ in ("acomp", "attr", "oprd"):
+            out.extend(_nominal_words(child))
+            out.extend(c for c in child.conjuncts if c.i > child.i)
+    return out
+
+
+_Item = tuple[Token, int, str, Token | None]  # word, polarity, role, negator
+
+
+class _Clauses:
+    def __init__(self, lexicon: ToneLexicon) -> None:
+        self.lex = lexicon
+
+    def _verb_items(self, verb: Token, role: str) -> list[_Item]:
+        items: list[_Item] = []
+        for v in _verb_group(verb):
+            agent, patient = self.lex.verb(v)
+            pol = agent if role == "agent" else patient
+            neg = _negator(v)
+            if pol:
+                items.append((v, pol, role, neg))
+            if role == "agent":
+                for child in v.children:
+                    if child.dep_ == "advmod" and child.pos_ == "ADV":
+                        p = self.lex.word(child)
+                        if p:
+                            items.append((child, p, role, neg))
+                if v.lemma_.lower() in _EXPERIENCER:
+                    for obj in v.children:
+                        if obj.dep_ == "dobj":
+                            oneg = neg or _det_negator(obj)
+                            items.extend((w, p, "experiencer", oneg)
+                                         for w in _nominal_words(obj)
+                                         if (p := self.lex.word(w)))
+                if v.lemma_.lower() in _COPULAS:
+                    items.extend((w, p, "described", neg) for w in _predicates(v)
+                                 if (p := self.lex.word(w)))
+        return items
+
+    def _described(self, head: Token) -> list[_Item]:
+        items: list[_Item] = []
+        for child in head.children:
+            if child.dep_ == "amod":
+                p = self.lex.word(child)
+                if p:
+                    items.append((child, p, "described", _negator(child)))
+            elif child.dep_ == "appos":
+                items.extend((w, p, "described", None) for w in _nominal_words(child)
+                             if (p := self.lex.word(w)))
+            elif child.dep_ in ("relcl", "acl") and child.pos_ in ("VERB", "AUX"):
+                rel = [c for c in child.children if c.lower_ in _RELATIVES]
+                if child.tag_ == "VBN" and not rel:
+                    items.extend(self._verb_items(child, "patient"))
+                elif child.tag_ == "VBG" and not rel:
+                    items.extend(self._verb_items(child, "agent"))
+                elif rel:
+                    dep = rel[0].dep_
+                    role = "patient" if dep in ("nsubjpass", "dobj") else "agent" \
+                        if dep == "nsubj" else ""
+                    if role:
+                        items.extend(self._verb_items(child, role))
+        return items
+
+    def items(self, head: Token) -> tuple[bool, list[_Item]]:
+        """(whether the mention has a clause, the polarity items found in it)."""
+        base = head
+        while base.dep_ in ("conj", "appos") and base.head.i != base.i and \
+                base.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            base = base.head
+        items = self._described(head)
+        if base is not head:
+            items += self._described(base)
+        dep, gov = base.dep_, base.head
+        clause = True
+        if dep == "nsubj" and gov.pos_ in ("VERB", "AUX"):
+            items += self._verb_items(gov, "agent")
+        elif dep == "nsubjpass" or (dep in ("dobj", "dative")
+                                    and gov.pos_ in ("VERB", "AUX")):
+            items += self._verb_items(gov, "patient")
+        elif dep == "pobj" and gov.dep_ == "agent":
+            items += self._verb_items(gov.head, "agent")
+        elif dep == "pobj" and gov.head.pos_ in ("VERB", "AUX") and \
+                gov.lower_ in _PATIENT_PREPS:
+            items += self._verb_items(gov.head, "patient")
+        elif dep == "pobj" and gov.head.pos_ == "NOUN" and gov.lower_ in _NOUN_PREPS:
+            noun = gov.head
+            items += [(w, p, "described", _det_negator(noun)) for w in _nominal_words(noun)
+                      if (p := self.lex.word(w))]
+        elif dep == "poss":
+            noun = gov
+            items += [(w, p, "possessor", _det_negator(noun)) for w in _nominal_words(noun)
+                      if (p := self.lex.word(w))]
+        else:
+            clause = bool(items)
+        return clause, items
+
+
+def _inside(ranges: list[tuple[int, int]], char: int) -> bool:
+    return any(s <= char < e for s, e in ranges)
+
+
+def _score(polarities: Iterable[int], smoothing: float = SMOOTHING) -> float:
+    pos = neg = 0
+    for p in polarities:
+        if p > 0:
+            pos += 1
+        elif p < 0:
+            neg += 1
+    return round((pos - neg) / (pos + neg + smoothing), 4)
+
+
+def _label(score: float, threshold: float = THRESHOLD) -> str:
+    return "negative" if score <= -threshold else "positive" if score >= threshold \
+        else "neutral"
+
+
+def analyze_tone(doc: Doc, lexicon: ToneLexicon | None = None,
+                 threshold: float = THRESHOLD, smoothing: float = SMOOTHING
+                 ) -> dict[str, dict[str, Any]]:
+    """Tone toward each actor of a Doc that went through evenhand's components."""
+    lexicon = lexicon or ToneLexicon.load()
+    actors = list(getattr(doc._, "evenhand_actors", None) or [])
+    quotes = list(getattr(doc._, "evenhand_quotes", None) or [])
+    own: dict[str, list[tuple[int, int]]] = {}
+    for q in quotes:
+        if q.actor:
+            own.setdefault(q.actor, []).extend(q.spans or [(q.start, q.end)])
+    owner = _mention_heads(doc, actors)
+    clauses = _Clauses(lexicon)
+    found: dict[str, dict[int, tuple[int, str, Token | None]]] = {a.id: {} for a in actors}
+    counts = dict.fromkeys(found, 0)
+    for i in sorted(owner):
+        actor_id = owner[i]
+        ranges = own.get(actor_id, [])
+        head = doc[i]
+        if _inside(ranges, head.idx):
+            continue
+        has_clause, items = clauses.items(head)
+        counts[actor_id] += has_clause
+        for word, pol, role, neg in items:
+            if _inside(ranges, word.idx) or word.i in owner:
+                continue
+            if neg is not None:
+                pol = -pol
+            found[actor_id].setdefault(word.i, (pol, role, neg))
+    out: dict[str, dict[str, Any]] = {}
+    text = doc.text
+    for actor in actors:
+        evidence: list[dict[str, Any]] = []
+        polarities: list[int] = []
+        for wi, (pol, role, neg) in sorted(found[actor.id].items()):
+            word = doc[wi]
+            start = min(word.idx, neg.idx) if neg is not None else word.idx
+            end = max(word.idx + len(word.text), neg.idx + len(neg.text)) \
+                if neg is not None else word.idx + len(word.text)
+            evidence.append({"start": start, "end": end, "text": text[start:end],
+                             "polarity": pol, "role": role})
+            polarities.append(pol)
+        score = _score(polarities, smoothing)
+        out[actor.id] = {"score": score, "label": _label(score, threshold),
+                         "clauses": counts[actor.id], "evidence": evidence}
+    return out
+
+
+def _register_extensions() -> None:
+    if not Doc.has_extension("evenhand_tone"):
+        Doc.set_extension("evenhand_tone", default=None)
+
+
+class ToneComponent:
+    def __init__(self, threshold: float = THRESHOLD, smoothing: float = SMOOTHING) -> None:
+        _register_extensions()
+        self.lexicon = ToneLexicon.load()
+        self.threshold = threshold
+        self.smoothing = smoothing
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.evenhand_tone = analyze_tone(doc, self.lexicon, self.threshold, self.smoothing)
+        return doc
+
+
+@Language.factory(
+    "evenhand_tone",
+    requires=["doc._.evenhand_actors", "doc._.evenhand_quotes", "token.dep", "token.lemma"],
+    assigns=["doc._.evenhand_tone"],
+    default_config={"threshold": THRESHOLD, "smoothing": SMOOTHING},
+)
+def make_tone(nlp: Language, name: str, threshold: float, smoothing: float) -> ToneComponent:
+    return ToneComponent(threshold=threshold, smoothing=smoothing)
+
+
+_register_extensions()
