@@ -7,7 +7,7 @@ versions only add fields. Every offset is a character offset into ``Article.text
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 __all__ = ["SCHEMA", "ActorRecord", "QuoteRecord", "Report", "SpanRecord"]
@@ -79,7 +79,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"schema": SCHEMA}
-        data.update(asdict(self))
+        data.update(_plain(self))
         if data["text"] is None:
             del data["text"]
         return data
@@ -89,3 +89,13 @@ class Report:
 
     def actor(self, actor_id: str) -> ActorRecord | None:
         return next((a for a in self.actors if a.id == actor_id), None)
+
+
+def _plain(value: Any) -> Any:
+    """Like ``dataclasses.asdict`` without deep-copying the plain data (sentences, tone)
+    that is already JSON-ready: reports are serialised once per article, on the hot path."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list) and value and is_dataclass(value[0]):
+        return [_plain(v) for v in value]
+    return value

@@ -32,6 +32,7 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ._doctext import doc_text
 from .lexicon import COGNITION, INTENT, SPEECH, word_set
 
 __all__ = ["SLANTED_CUES", "VAGUE_PATTERNS", "AttributionComponent", "analyze_attribution",
@@ -318,7 +319,7 @@ def analyze_attribution(doc: Doc) -> dict[str, Any]:
             continue
         seen.append((item["start"], item["end"]))
         unique.append(item)
-    text = doc.text
+    text = doc_text(doc)
     claims, attributed = _claims(doc, quotes, unique, _sent_starts(doc), text)
     slanted = _slanted(doc, quotes)
     for item in (*unique, *slanted):

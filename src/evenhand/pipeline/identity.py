@@ -14,6 +14,7 @@ used: that would be a guess presented as fact.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -83,6 +84,20 @@ def _descriptor_phrases(doc: Doc, actor: Actor, speaker_spans: Iterable[tuple[in
     return phrases
 
 
+_MEMO: dict[tuple[int, str, str], Any] = {}
+_MEMO_LIMIT = 200_000
+
+
+def _memo(kb: KnowledgeBase, method: str, text: str) -> Any:
+    """Knowledge-base lookups repeat across mentions and articles: remember them."""
+    key = (id(kb), method, text)
+    if key not in _MEMO:
+        if len(_MEMO) > _MEMO_LIMIT:
+            _MEMO.clear()
+        _MEMO[key] = getattr(kb, method)(text)
+    return _MEMO[key]
+
+
 def _country_of(kb: KnowledgeBase, phrase: list[Token]) -> str | None:
     """A country word that modifies the phrase, not one inside a prepositional phrase
     ("China's ambassador *to Russia*" is Chinese)."""
@@ -93,7 +108,7 @@ def _country_of(kb: KnowledgeBase, phrase: list[Token]) -> str | None:
             continue
         if tok.dep_ == "pobj":
             continue
-        code = kb.country_for(tok.text)
+        code = _memo(kb, "country_for", tok.text)
         if code:
             return code
     return None
@@ -114,7 +129,7 @@ def _role_of(kb: KnowledgeBase, phrase: list[Token], actor: Actor) -> str | None
     if not words:
         return None
     text = " ".join(t.text for t in words)
-    return kb.role_for_title(text)
+    return _memo(kb, "role_for_title", text)
 
 
 def describe_actors(doc: Doc, actors: list[Actor], quotes: Iterable[object],

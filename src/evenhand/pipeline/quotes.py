@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from ._doctext import doc_text
 from .cues import CueScorer, subject_of, verb_candidate
 from .lexicon import CUE_LEMMAS, SPEECH
 from .marks import MarkedQuote, find_marked_quotes
@@ -180,10 +181,10 @@ class QuoteFinder:
 
     # -- combining with quotation marks ----------------------------------------------------
     def __call__(self, doc: Doc) -> list[Quote]:
-        text = doc.text
+        text = doc_text(doc)
         marked = find_marked_quotes(text)
         candidates = self._cue_candidates(doc)
-        quotes = self._dash_attributions(doc)
+        quotes = self._dash_attributions(doc, text)
         consumed = {mi for mi, mq in enumerate(marked)
                     if any(q.start <= mq.start and mq.end <= q.end for q in quotes)}
         pending_cues: list[Quote] = []
@@ -213,7 +214,7 @@ class QuoteFinder:
         for mi, mq in enumerate(marked):
             if mi in consumed:
                 continue
-            q = self._attribute_marked(doc, mq, pending_cues, quotes)
+            q = self._attribute_marked(doc, text, mq, pending_cues, quotes)
             if q is not None:
                 quotes.append(q)
         used = {q.cue_head for q in quotes}
@@ -232,11 +233,11 @@ class QuoteFinder:
         return quotes
 
     @staticmethod
-    def _dash_attributions(doc: Doc) -> list[Quote]:
+    def _dash_attributions(doc: Doc, text: str) -> list[Quote]:
         """A paragraph that is a quotation signed with a dash and a name, the convention of
         epigraphs and reader or vox-pop quotes: "“...” ― Ann Lee"."""
         out: list[Quote] = []
-        for m in _DASH_SIGNED.finditer(doc.text):
+        for m in _DASH_SIGNED.finditer(text):
             start, end = m.start("name"), m.end("name")
             end -= len(m.group("name")) - len(m.group("name").rstrip("."))
             name = doc.char_span(start, end, alignment_mode="expand")
@@ -278,9 +279,8 @@ class QuoteFinder:
         return Quote(start, end, "indirect", cue.cue, cue.speaker, spans=spans,
                      speaker_head=cue.speaker_head, cue_head=cue.cue_head)
 
-    def _attribute_marked(self, doc: Doc, mq: MarkedQuote, pending: list[Quote],
+    def _attribute_marked(self, doc: Doc, text: str, mq: MarkedQuote, pending: list[Quote],
                           quotes: list[Quote]) -> Quote | None:
-        text = doc.text
         words = len(text[mq.start:mq.end].split())
         parts = list(mq.parts)
         # 0. "“A,” he said. “B.”": the quotation goes on after its attribution, in the same
@@ -291,7 +291,7 @@ class QuoteFinder:
             between = text[last.end:mq.start]
             assert last.cue is not None
             if last.end <= last.cue[0] < mq.start and "\n" not in between and \
-                    _attribution_only(doc, last, mq):
+                    _attribution_only(doc, text, last, mq):
                 last.spans = (last.spans or [(last.start, last.end)]) + parts
                 last.end = mq.end
                 return None
@@ -343,13 +343,13 @@ class QuoteFinder:
         return Quote(mq.start, mq.end, "direct", None, None, spans=parts)
 
 
-def _attribution_only(doc: Doc, last: Quote, mq: MarkedQuote) -> bool:
+def _attribution_only(doc: Doc, text: str, last: Quote, mq: MarkedQuote) -> bool:
     """Whether only the attribution of ``last`` (its cue's sentence: "said Ann Lee, a
     lawyer who ...") stands between it and the quotation ``mq``."""
     if last.cue_head is None:
         return mq.start - last.end < 100
     sent = doc[last.cue_head].sent
-    return mq.start <= sent.end_char or not doc.text[sent.end_char:mq.start].strip()
+    return mq.start <= sent.end_char or not text[sent.end_char:mq.start].strip()
 
 
 def _in_any_marked(span: tuple[int, int] | None, marked: list[MarkedQuote]) -> bool:

@@ -52,6 +52,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from ._doctext import doc_text
 from .attribution import _candidates, _sent_starts
 
 __all__ = ["ToneComponent", "ToneLexicon", "analyze_tone", "make_tone"]
@@ -374,7 +375,7 @@ def analyze_tone(doc: Doc, lexicon: ToneLexicon | None = None,
                 pol = -pol
             found[actor_id].setdefault(word.i, (pol, role, neg))
     out: dict[str, dict[str, Any]] = {}
-    text = doc.text
+    text = doc_text(doc)
     for actor in actors:
         evidence: list[dict[str, Any]] = []
         polarities: list[int] = []

@@ -33,6 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..lexicons import CATEGORIES, Entry, load_entries, load_weights
+from ._doctext import doc_text
 from .marks import find_marked_quotes
 
 __all__ = ["BIAS_THRESHOLD", "FEATURES", "WORDING_VERSION", "Flag", "SentenceWording",
@@ -291,7 +292,7 @@ class WordingAnalyzer:
                  ) -> SentenceWording:
         """Flags, features and score of one sentence (``text``: the Doc's text, passed in
         to save rebuilding it)."""
-        text = sent.doc.text if text is None else text
+        text = doc_text(sent.doc) if text is None else text
         tokens = list(sent)
         flags = self.flags(tokens, quoted, text)
         feats = self.features(tokens, flags, quoted, text)
@@ -308,7 +309,7 @@ class WordingAnalyzer:
                                feats)
 
     def __call__(self, doc: Doc) -> list[SentenceWording]:
-        text = doc.text
+        text = doc_text(doc)
         quoted = quoted_spans(text)
         return [self.sentence(sent, quoted, text) for sent in doc.sents
                 if text[sent.start_char:sent.end_char].strip()]

@@ -1,0 +1,18 @@
+"""``Doc.text`` rebuilds the string from every token on each access; components that need
+it share one copy per Doc through ``doc.user_data``."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+__all__ = ["doc_text"]
+
+_KEY = "evenhand_text"
+
+
+def doc_text(doc: Doc) -> str:
+    text = doc.user_data.get(_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[_KEY] = text
+    return str(text)
