@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from .lexicon import CLAUSAL_ONLY, COGNITION, CONTENT_OBJECT, CUE_LEMMAS, INTENT, SPEECH
 
@@ -161,15 +161,16 @@ def _candidate(verb: Token, subj: Token, comp_dep: str, content: list[Token],
         content = content[:-1]
     while content and ((content[0].is_punct and not content[0].is_quote) or content[0].is_space):
         content = content[1:]
-    if not content or any(t.i == verb.i for t in content):
+    if not content or content[0].i <= verb.i <= content[-1].i:
         return None
+    flags = _token_flags(verb.doc)
     lemma = verb.lemma_.lower()
     prep = ""
     if comp_dep.startswith("prep:"):
         prep = comp_dep[5:]
         comp_dep = "prep"
     n = len(content)
-    quoted = any(t.is_quote for t in content)
+    quoted = bool(flags.quote[content[0].i:content[-1].i + 1].any())
     feats = [
         "bias",
         f"lemma={lemma}",
@@ -214,11 +215,40 @@ def _candidate(verb: Token, subj: Token, comp_dep: str, content: list[Token],
         # "issued a statement", "raised concerns about", "expressed support for"
         feats += [f"head={comp_head.lemma_.lower()}",
                   f"lemma_head={lemma}|{comp_head.lemma_.lower()}"]
-    if any(t.pos_ in ("VERB", "AUX") for t in content):
+    if flags.verb[content[0].i:content[-1].i + 1].any():
         feats.append(f"content_verb|{comp_dep}")
-    if any(t.is_quote for t in verb.sent):
+    start, end = flags.sentence_of(verb.i)
+    if flags.quote[start:end].any():
         feats.append("sent_quoted")
     return Candidate(verb, subj, content, comp_dep, feats, comp_head)
+
+
+class _Flags:
+    """Per-Doc token arrays, so that candidate features need not create Token objects."""
+
+    def __init__(self, doc: Doc) -> None:
+        n = len(doc)
+        self.quote = np.zeros(n, dtype=bool)
+        self.verb = np.zeros(n, dtype=bool)
+        self.sent_start = np.zeros(n + 1, dtype=np.int64)
+        self.sent_end = np.zeros(n + 1, dtype=np.int64)
+        for tok in doc:
+            self.quote[tok.i] = tok.is_quote
+            self.verb[tok.i] = tok.pos_ in ("VERB", "AUX")
+        for sent in doc.sents:
+            self.sent_start[sent.start:sent.end] = sent.start
+            self.sent_end[sent.start:sent.end] = sent.end
+
+    def sentence_of(self, i: int) -> tuple[int, int]:
+        return int(self.sent_start[i]), int(self.sent_end[i])
+
+
+def _token_flags(doc: Doc) -> _Flags:
+    flags = doc.user_data.get("evenhand_cue_flags")
+    if not isinstance(flags, _Flags):
+        flags = _Flags(doc)
+        doc.user_data["evenhand_cue_flags"] = flags
+    return flags
 
 
 def dense_rows(cand: Candidate, width: int) -> np.ndarray | None:

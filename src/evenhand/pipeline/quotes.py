@@ -452,6 +452,8 @@ class QuotesComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         quotes = self.finder(doc)
+        # per-Doc scratch arrays of the cue scorer: not serialisable, not kept
+        doc.user_data.pop("evenhand_cue_flags", None)
         doc._.evenhand_quotes = quotes
         spans = []
         for q in quotes:
