@@ -715,7 +715,7 @@ def test_eval_missing_gold(tmp_path: Path, no_pipeline: None) -> None:
     assert result.exit_code == 1
     lines = err_lines(result)
     assert len(lines) == 1
-    assert lines[0].startswith(f"evenhand: {path}: cannot read gold file")
+    assert lines[0].startswith(f"evenhand: {path}: cannot read")
 
 
 def test_eval_malformed_gold(tmp_path: Path, no_pipeline: None) -> None:

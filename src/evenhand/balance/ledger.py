@@ -20,8 +20,6 @@ __all__ = ["annotate_balance"]
 # Roles whose voices are independent of the parties to a story.
 INDEPENDENT_ROLES = frozenset({"independent_media", "expert_or_academic", "think_tank",
                                "ngo_or_civil_society", "citizen_or_witness"})
-OFFICIAL_ROLES = frozenset({"head_of_state_or_government", "minister_or_ministry", "diplomat",
-                            "military", "legislator", "party", "state_media"})
 ROLE_WORDS = {
     "head_of_state_or_government": "leaders", "minister_or_ministry": "ministries",
     "diplomat": "diplomats", "military": "the military", "legislator": "legislators",

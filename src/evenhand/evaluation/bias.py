@@ -23,11 +23,12 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError
+from ._jsonl import read_jsonl
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -45,27 +46,6 @@ def babe_part(row_id: str) -> str:
     return PARTS[int(hashlib.sha1(row_id.encode("utf-8")).hexdigest(), 16) % 2]
 
 
-def _read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    try:
-        handle = Path(path).open(encoding="utf-8")  # noqa: SIM115  closed below
-    except OSError as exc:
-        raise EvaluationError(f"{path}: cannot read gold file ({exc.strerror})") from exc
-    with handle:
-        try:
-            for lineno, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise EvaluationError(f"{path}:{lineno}: not JSON ({exc.msg})") from exc
-                if not isinstance(row, dict):
-                    raise EvaluationError(f"{path}:{lineno}: expected a JSON object")
-                yield lineno, row
-        except UnicodeDecodeError as exc:
-            raise EvaluationError(f"{path}: not valid UTF-8 ({exc.reason})") from exc
-
-
 def load_babe(path: str | Path, limit: int | None = None, part: str | None = None
               ) -> list[dict[str, Any]]:
     """BABE rows labelled biased or non-biased (no-agreement rows are skipped); only those of
@@ -73,7 +53,7 @@ def load_babe(path: str | Path, limit: int | None = None, part: str | None = Non
     if part is not None and part not in PARTS:
         raise EvaluationError(f"unknown BABE part {part!r}: expected one of {PARTS}")
     rows: list[dict[str, Any]] = []
-    for lineno, row in _read_jsonl(path):
+    for lineno, row in read_jsonl(path):
         text, label = row.get("text"), row.get("label")
         if not isinstance(text, str) or label not in ("biased", "non-biased", "no-agreement"):
             raise EvaluationError(f"{path}:{lineno}: needs 'text' and a BABE 'label'")

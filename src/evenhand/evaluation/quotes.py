@@ -11,7 +11,6 @@ overlaps the gold speaker span.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 
 from ..errors import EvaluationError
 from ..report import Report
+from ._jsonl import read_jsonl
 
 __all__ = ["QuoteScores", "load_gold", "score_quotes", "trim"]
 
@@ -39,27 +39,8 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def load_gold(path: str | Path) -> Iterator[dict[str, Any]]:
     """Stream gold documents from a JSONL file."""
-    try:
-        handle = Path(path).open(encoding="utf-8")  # noqa: SIM115  closed below
-    except OSError as exc:
-        raise EvaluationError(f"{path}: cannot read gold file ({exc.strerror})") from exc
-    with handle:
-        try:
-            yield from _parse_gold_lines(path, handle)
-        except UnicodeDecodeError as exc:
-            raise EvaluationError(f"{path}: not valid UTF-8 ({exc.reason})") from exc
-
-
-def _parse_gold_lines(path: str | Path, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvaluationError(f"{path}:{lineno}: not JSON ({exc.msg})") from exc
-        if not isinstance(doc, dict) or not isinstance(doc.get("text"), str) or not \
-                isinstance(doc.get("quotes"), list):
+    for lineno, doc in read_jsonl(path):
+        if not isinstance(doc.get("text"), str) or not isinstance(doc.get("quotes"), list):
             raise EvaluationError(f"{path}:{lineno}: expected an object with 'text' "
                                   "and 'quotes'")
         yield doc

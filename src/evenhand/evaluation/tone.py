@@ -15,14 +15,12 @@ prediction are polar, and the all-neutral baseline for context.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..article import Article
-from ..errors import EvaluationError
+from ._jsonl import read_jsonl
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -89,16 +87,6 @@ def match_entity(entity: str, actors: list[Any]) -> Any | None:
     return scored[0][2]
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    yield json.loads(line)
-    except OSError as exc:
-        raise EvaluationError(f"{path}: cannot read ({exc.strerror})") from exc
-
-
 def _default_corpus(articles_path: Path) -> Path:
     # ../shared/data/bias/basil/basil_articles.jsonl → ../shared/data/corpus/basil_articles.jsonl
     return articles_path.resolve().parents[2] / "corpus" / "basil_articles.jsonl"
@@ -118,8 +106,8 @@ def evaluate_basil(articles_path: str | Path, nlp: Language | None = None,
 
     articles_path = Path(articles_path)
     corpus = Path(corpus_path) if corpus_path else _default_corpus(articles_path)
-    texts = {row["id"]: row["text"] for row in _read_jsonl(corpus)}
-    annotations = [row for row in _read_jsonl(articles_path) if row.get("article_id") in texts]
+    texts = {row["id"]: row["text"] for _, row in read_jsonl(corpus)}
+    annotations = [row for _, row in read_jsonl(articles_path) if row.get("article_id") in texts]
     if limit is not None:
         annotations = annotations[:limit]
     if nlp is None:
