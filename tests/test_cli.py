@@ -777,3 +777,11 @@ def test_analyze_markdown_and_html_views(tmp_path: Path) -> None:
     content = page.read_text(encoding="utf-8")
     assert content.lstrip().lower().startswith("<!doctype html")
     assert "<mark" in content and "Margaret Okafor" in content
+
+
+@pytest.mark.parametrize("kind", ["bias", "tone"])
+def test_eval_bias_and_tone_bad_data_is_one_line(tmp_path: Path, kind: str) -> None:
+    result = invoke("eval", kind, "--gold", str(tmp_path / "missing.jsonl"))
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert err_lines(result)[0].startswith(f"evenhand: {tmp_path / 'missing.jsonl'}")

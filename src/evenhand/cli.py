@@ -355,5 +355,58 @@ def eval_quotes(
             render_scores(scores, make_console(sys.stdout), title=str(gold))
 
 
+class BabePart(StrEnum):
+    held_out = "held-out"
+    fit = "fit"
+    all = "all"
+
+
+@eval_app.command("bias", epilog="Exit status: 0 on success; 1 when the data cannot be read.")
+def eval_bias(
+    gold: Annotated[Path, typer.Option(
+        "--gold", metavar="FILE.jsonl", show_default=False,
+        help="BABE sentences (JSONL with \"text\", \"label\", \"biased_words\").")],
+    part: Annotated[BabePart, typer.Option(
+        "--part", help="held-out: the half the weights were not fitted on (the honest "
+                       "figure); fit; or all.")] = BabePart.held_out,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", metavar="N", min=1, show_default=False,
+        help="Score only the first N sentences.")] = None,
+    model: ModelOption = None,
+) -> None:
+    """Score the sentence bias score and loaded words against BABE: sentence macro-F1,
+    accuracy, per-class P/R, word-level precision/recall (JSON)."""
+    import json
+
+    from .evaluation.bias import evaluate_babe
+
+    with _guard():
+        scores = evaluate_babe(gold, nlp=_pipeline(model), limit=limit,
+                               part=None if part is BabePart.all else part.value)
+        typer.echo(json.dumps(scores, indent=2))
+
+
+@eval_app.command("tone", epilog="Exit status: 0 on success; 1 when the data cannot be read.")
+def eval_tone(
+    gold: Annotated[Path, typer.Option(
+        "--gold", metavar="FILE.jsonl", show_default=False,
+        help="BASIL article annotations (bias/basil/basil_articles.jsonl); the article "
+             "texts are read from corpus/basil_articles.jsonl beside it.")],
+    limit: Annotated[int | None, typer.Option(
+        "--limit", metavar="N", min=1, show_default=False,
+        help="Score only the first N articles.")] = None,
+    model: ModelOption = None,
+) -> None:
+    """Score tone toward each main entity against BASIL's annotated author feeling:
+    accuracy (3-way and 2-way), coverage, confusion matrix (JSON)."""
+    import json
+
+    from .evaluation.tone import evaluate_basil
+
+    with _guard():
+        scores = evaluate_basil(gold, nlp=_pipeline(model), limit=limit)
+        typer.echo(json.dumps(scores, indent=2))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app(prog_name="evenhand")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..article import Article
+from ..errors import EvaluationError
 from ._jsonl import read_jsonl
 
 if TYPE_CHECKING:
@@ -89,7 +90,13 @@ def match_entity(entity: str, actors: list[Any]) -> Any | None:
 
 def _default_corpus(articles_path: Path) -> Path:
     # ../shared/data/bias/basil/basil_articles.jsonl → ../shared/data/corpus/basil_articles.jsonl
-    return articles_path.resolve().parents[2] / "corpus" / "basil_articles.jsonl"
+    if not articles_path.is_file():
+        raise EvaluationError(f"{articles_path}: cannot read (no such file)")
+    parents = articles_path.resolve().parents
+    if len(parents) < 3:
+        raise EvaluationError(f"{articles_path}: cannot find the BASIL corpus beside it; "
+                              "pass corpus_path")
+    return parents[2] / "corpus" / "basil_articles.jsonl"
 
 
 def evaluate_basil(articles_path: str | Path, nlp: Language | None = None,
