@@ -75,7 +75,11 @@ def _descriptor_phrases(doc: Doc, actor: Actor, speaker_spans: Iterable[tuple[in
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             continue
-        phrases.append(_left_modifiers(span) + list(span))
+        # an organisation's own name is not a title ("Marine Conservation Office" is no
+        # marine): only its head noun ("Ministry", "Army") may say what it is
+        own = [span[-1]] if actor.type == "organization" and (start, end) in actor.mentions \
+            else list(span)
+        phrases.append(_left_modifiers(span) + own)
         appos = _appositive(span)
         if appos:
             phrases.append(appos)
