@@ -77,6 +77,9 @@ FormatOption = Annotated[Format, typer.Option(
          "page with the article's quotes highlighted by side, findings and charts.")]
 ScoreFormatOption = Annotated[ScoreFormat, typer.Option(
     "--format", "-f", case_sensitive=False, help="text: tables; json: one object.")]
+LimitOption = Annotated[int | None, typer.Option(
+    "--limit", metavar="N", min=1, show_default=False,
+    help="Score only the first N documents (sentences for BABE, articles for BASIL).")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", metavar="FILE", dir_okay=False, show_default=False,
     help="Write to FILE (UTF-8) instead of standard output; text is written plain, "
@@ -334,9 +337,7 @@ def eval_quotes(
         "--gold", metavar="FILE.jsonl", show_default=False,
         help="Gold quotes, one document per line (PolNeAR-style JSONL with \"text\" and "
              "\"quotes\").")],
-    limit: Annotated[int | None, typer.Option(
-        "--limit", metavar="N", min=1, show_default=False,
-        help="Score only the first N documents.")] = None,
+    limit: LimitOption = None,
     fmt: ScoreFormatOption = ScoreFormat.text,
     model: ModelOption = None,
 ) -> None:
@@ -369,9 +370,7 @@ def eval_bias(
     part: Annotated[BabePart, typer.Option(
         "--part", help="held-out: the half the weights were not fitted on (the honest "
                        "figure); fit; or all.")] = BabePart.held_out,
-    limit: Annotated[int | None, typer.Option(
-        "--limit", metavar="N", min=1, show_default=False,
-        help="Score only the first N sentences.")] = None,
+    limit: LimitOption = None,
     model: ModelOption = None,
 ) -> None:
     """Score the sentence bias score and loaded words against BABE: sentence macro-F1,
@@ -392,9 +391,7 @@ def eval_tone(
         "--gold", metavar="FILE.jsonl", show_default=False,
         help="BASIL article annotations (bias/basil/basil_articles.jsonl); the article "
              "texts are read from corpus/basil_articles.jsonl beside it.")],
-    limit: Annotated[int | None, typer.Option(
-        "--limit", metavar="N", min=1, show_default=False,
-        help="Score only the first N articles.")] = None,
+    limit: LimitOption = None,
     model: ModelOption = None,
 ) -> None:
     """Score tone toward each main entity against BASIL's annotated author feeling:
