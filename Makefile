@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --progress-bar off
 
-LOCK_CMD := uv pip compile pyproject.toml --extra model --extra dev --generate-hashes \
+LOCK_CMD := uv pip compile pyproject.toml --extra model --extra postgres --extra ray --extra dev --generate-hashes \
 	--python-version 3.11 --only-binary :all: -o requirements.lock
 
 .PHONY: all venv run test lint bench eval train-cues lock clean
