@@ -87,6 +87,13 @@ OutputOption = Annotated[Path | None, typer.Option(
 MaxCharsOption = Annotated[int, typer.Option(
     "--max-chars", metavar="N", min=1,
     help="Fail any article longer than N characters rather than analyse it.")]
+# Every command that reads or writes the corpus store takes this one option; None lets
+# evenhand.store.open_store resolve EVENHAND_DB, else sqlite:///evenhand.db.
+DbOption = Annotated[str | None, typer.Option(
+    "--db", metavar="URL", show_default=False,
+    help="The corpus store: sqlite:///PATH (created with no set-up) or "
+         "postgresql+psycopg://USER@HOST:PORT/DB (default: $EVENHAND_DB, else "
+         "sqlite:///evenhand.db).")]
 
 
 # --- errors ---------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ callers catch one family and the CLI prints one line instead of a traceback.
     │   └── EmptyInputError     nothing left to analyse
     ├── PipelineError       the spaCy pipeline cannot be loaded or is unusable
     ├── ConfigError         a user-supplied option or file is invalid
-    └── EvaluationError     gold data cannot be read or scored
+    ├── EvaluationError     gold data cannot be read or scored
+    └── StoreError          the corpus store cannot be opened, migrated, read or written
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "EvenhandError",
     "InputError",
     "PipelineError",
+    "StoreError",
 ]
 
 
@@ -57,3 +59,8 @@ class ConfigError(EvenhandError):
 
 class EvaluationError(EvenhandError):
     """Gold data cannot be read or does not have the expected shape."""
+
+
+class StoreError(EvenhandError):
+    """The corpus store (evenhand.store) cannot be opened, migrated, read or written: a bad
+    database URL, an unreachable server, a database from a newer evenhand."""
