@@ -52,7 +52,8 @@ from .markdown import (
     term_category,
 )
 
-__all__ = ["PALETTE", "HtmlWriter", "render_html", "render_html_page", "side_colours"]
+__all__ = ["PALETTE", "REPORT_SCRIPT", "HtmlWriter", "render_html", "render_html_fragment",
+           "render_html_page", "report_css", "side_colours"]
 
 # (strong, tint): the strong colour has >= 4.5:1 contrast with white (labels, bars); the tint
 # is a highlight background under dark text.
@@ -150,12 +151,26 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _text_html(text: str) -> str:
-    return esc(text).replace("\r\n", "\n").replace("\n", "<br>\n")
+def _text_html(text: str, start: int | None = None) -> str:
+    """``text`` escaped, line breaks as ``<br>``. With ``start`` (the offset of ``text`` in
+    the article), each line is a ``<span data-o="OFFSET">`` so that a script can map a
+    selection in the page back to character offsets in the article."""
+    if start is None:
+        return esc(text).replace("\r\n", "\n").replace("\n", "<br>\n")
+    out, pos = [], start
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append("<br>\n")
+        shown = line.removesuffix("\r")
+        if shown:
+            out.append(f'<span class="t" data-o="{pos}">{esc(shown)}</span>')
+        pos += len(line) + 1
+    return "".join(out)
 
 
-def highlight(text: str, annotations: Sequence[_Ann]) -> str:
-    """``text`` as HTML paragraphs with the annotations as properly nested elements."""
+def highlight(text: str, annotations: Sequence[_Ann], offsets: bool = False) -> str:
+    """``text`` as HTML paragraphs with the annotations as properly nested elements;
+    ``offsets``: every run of text carries its offset (see :func:`_text_html`)."""
     anns = sorted((a for a in annotations if 0 <= a.start < a.end <= len(text)),
                   key=_Ann.key)
     opened: set[int] = set()
@@ -186,7 +201,7 @@ def highlight(text: str, annotations: Sequence[_Ann]) -> str:
                 out.append(a.open(first=a.seq not in opened))
                 opened.add(a.seq)
             stack = active
-            out.append(_text_html(text[b0:b1]))
+            out.append(_text_html(text[b0:b1], b0 if offsets else None))
         for a in reversed(stack):
             out.append(a.close(last=a.end <= next_start))
         out.append("</p>\n")
@@ -453,11 +468,11 @@ def _legend(v: _View) -> str:
             + " ".join(items) + "</div>\n")
 
 
-def _article(v: _View, anns: list[_Ann]) -> str:
+def _article(v: _View, anns: list[_Ann], offsets: bool = False) -> str:
     return (f'<section id="{v.p}article"><h2>Article</h2>{_legend(v)}'
             '<p class="hint">Hover a highlighted quote for its speaker, actor, role and cue; '
             "a nested quote has a heavier underline.</p>"
-            f'<div class="article">{highlight(v.text, anns)}</div></section>\n')
+            f'<div class="article">{highlight(v.text, anns, offsets)}</div></section>\n')
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], num: Sequence[int] = (),
@@ -583,13 +598,13 @@ def _footer(v: _View) -> str:
             "offsets are character positions in the article text</footer>\n")
 
 
-def _body(report: Report, text: str | None, prefix: str = "") -> str:
+def _body(report: Report, text: str | None, prefix: str = "", offsets: bool = False) -> str:
     """One report as an ``<article>`` element (ids prefixed with ``prefix``)."""
     v = _View(report, text, prefix)
     # the parts that link into the article come first: the article's anchors follow them
     findings, charts = _findings(v), _voice_chart(v) + _tone_chart(v)
     sentences, attribution = _sentences(v), _attribution(v)
-    article = _article(v, _annotations(v))
+    article = _article(v, _annotations(v), offsets)
     charts_html = f'<section class="charts">{charts}</section>\n' if charts else ""
     return (f'<article class="report" id="{prefix}report">{_header(v)}{findings}{charts_html}'
             f"{article}{_sides_table(v)}{_actors_table(v)}{_quotes_table(v)}{sentences}"
@@ -618,6 +633,19 @@ def render_html_page(items: Iterable[tuple[Report, str | None]],
     """Several reports on one page, one ``<article>`` each (ids prefixed ``r1-``, …)."""
     body = "".join(_body(r, t, f"r{n}-") for n, (r, t) in enumerate(items, 1))
     return _head(title) + body + _tail()
+
+
+def render_html_fragment(report: Report, text: str | None = None, prefix: str = "",
+                         offsets: bool = False) -> str:
+    """The report as one ``<article>`` element, for a page of one's own that links
+    :func:`report_css` and :data:`REPORT_SCRIPT`. ``offsets``: the article's text runs
+    carry their character offsets (``<span class="t" data-o="N">``)."""
+    return _body(report, text, prefix, offsets)
+
+
+def report_css() -> str:
+    """The stylesheet of the report view (the palette included)."""
+    return _style()
 
 
 class HtmlWriter:
@@ -658,6 +686,8 @@ _SCRIPT = """
   mark();
 })();
 """
+
+REPORT_SCRIPT = _SCRIPT
 
 _CSS = """
 :root{--ink:#1d2129;--muted:#5f6673;--line:#e3e5ea;--paper:#fff;--soft:#f6f7f9;
