@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-__all__ = ["MASKED_KINDS", "Article", "InputFailure", "Region", "find_regions", "iter_articles",
-           "looks_english"]
+__all__ = ["MASKED_KINDS", "Article", "InputFailure", "Region", "article_from_bytes",
+           "article_from_text", "find_regions", "iter_articles", "looks_english"]
 
 
 # Region kinds kept out of the analysis: the headline is reported as the title, not analysed
@@ -333,6 +333,26 @@ def iter_articles(paths: Sequence[str], *, stdin: TextIO | BinaryIO | None = Non
                 yield from _read_path(path, max_chars)
         except Exception as exc:  # a last resort: one line, never a traceback
             yield InputFailure(source, f"cannot read: {_one_line(exc)}")
+
+
+def article_from_text(text: str, *, source: str = "<text>", max_chars: int = 1_000_000,
+                      id: str | None = None, title: str | None = None,
+                      outlet: str | None = None, date: str | None = None,
+                      url: str | None = None) -> Article | InputFailure:
+    """One article from text in memory (a web form, a JSON body), with the checks a file
+    gets: length, whitespace only, binary content, an English warning."""
+    return _make_article(text, source, max_chars, len(text.encode("utf-8", "replace")), id=id,
+                         title=title, outlet=outlet, date=date, url=url)
+
+
+def article_from_bytes(data: bytes, name: str, *,
+                       max_chars: int = 1_000_000) -> Article | InputFailure:
+    """One article from an uploaded file's bytes, read as a file called ``name`` would be:
+    HTML by extension (main text extracted), otherwise plain UTF-8 text."""
+    chunks = iter([data] if data else [])
+    if Path(name).suffix.lower() in _HTML_SUFFIXES:
+        return _html_article(chunks, name, max_chars, len(data))
+    return _text_article(chunks, name, max_chars, len(data))
 
 
 def _one_line(exc: BaseException) -> str:
