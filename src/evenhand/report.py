@@ -90,6 +90,33 @@ class Report:
     def actor(self, actor_id: str) -> ActorRecord | None:
         return next((a for a in self.actors if a.id == actor_id), None)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """A Report back from :meth:`to_dict` output (a stored report). Keys this version
+        does not know are left out; missing optional keys take their defaults."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["quotes"] = [_quote(q) for q in data.get("quotes") or []]
+        values["actors"] = [ActorRecord(**{k: v for k, v in a.items() if k in _ACTOR_KEYS})
+                            for a in data.get("actors") or []]
+        values.setdefault("id", None)
+        values.setdefault("title", None)
+        return cls(**values)
+
+
+def _span(value: dict[str, Any] | None) -> SpanRecord | None:
+    return SpanRecord(value["start"], value["end"], value.get("text", "")) if value else None
+
+
+def _quote(q: dict[str, Any]) -> QuoteRecord:
+    return QuoteRecord(start=q["start"], end=q["end"], text=q.get("text", ""),
+                       kind=q.get("kind", "direct"), cue=_span(q.get("cue")),
+                       speaker=_span(q.get("speaker")), actor=q.get("actor"),
+                       spans=q.get("spans") or [])
+
+
+_ACTOR_KEYS = {f.name for f in fields(ActorRecord)}
+
 
 def _plain(value: Any) -> Any:
     """Like ``dataclasses.asdict`` without deep-copying the plain data (sentences, tone)
