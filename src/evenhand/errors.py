@@ -12,17 +12,21 @@ callers catch one family and the CLI prints one line instead of a traceback.
     ├── PipelineError       the spaCy pipeline cannot be loaded or is unusable
     ├── ConfigError         a user-supplied option or file is invalid
     ├── EvaluationError     gold data cannot be read or scored
-    └── StoreError          the corpus store cannot be opened, migrated, read or written
+    ├── StoreError          the corpus store cannot be opened, migrated, read or written
+    ├── NotFoundError       an id that names nothing (an article, a bias report, a user)
+    └── AccessError         a login or token refused, or a role not allowed to do that
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "AccessError",
     "ConfigError",
     "EmptyInputError",
     "EvaluationError",
     "EvenhandError",
     "InputError",
+    "NotFoundError",
     "PipelineError",
     "StoreError",
 ]
@@ -64,3 +68,11 @@ class EvaluationError(EvenhandError):
 class StoreError(EvenhandError):
     """The corpus store (evenhand.store) cannot be opened, migrated, read or written: a bad
     database URL, an unreachable server, a database from a newer evenhand."""
+
+
+class NotFoundError(EvenhandError):
+    """An id that names nothing in the store: an article, a bias report, a user."""
+
+
+class AccessError(EvenhandError):
+    """A login, session or API token refused, or a role not allowed to do something."""
