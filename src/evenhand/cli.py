@@ -412,5 +412,115 @@ def eval_tone(
         typer.echo(json.dumps(scores, indent=2))
 
 
+# --- run and stats (batch analysis and aggregates of the corpus store) ---------------------
+
+class EngineChoice(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+class StatsBy(StrEnum):
+    outlet = "outlet"
+    side = "side"
+    month = "month"
+    role = "role"
+
+
+class StatsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    html = "html"
+
+
+@app.command("run", epilog="Exit status: 0 when every pending article was analysed; "
+             "otherwise the number that failed, at most 100 (1 also when the run cannot "
+             "start: a bad --db, no pipeline, Ray not installed; 101 for an internal error).")
+def run(
+    db: DbOption = None,
+    engine: Annotated[EngineChoice, typer.Option(
+        "--engine", case_sensitive=False,
+        help="local: a process pool on this machine; ray: a Ray Data actor pool "
+             "(pip install 'evenhand[ray]'; joins $RAY_ADDRESS's cluster, else starts a "
+             "local one).")] = EngineChoice.local,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", metavar="N", min=1, show_default=False,
+        help="Worker processes (local) or actors (ray), each loading the pipeline once "
+             "(default: the CPUs available).")] = None,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", metavar="N", min=1, show_default=False,
+        help="Analyse at most N of the pending articles (in id order).")] = None,
+    model: ModelOption = None,
+    retry_failed: Annotated[bool, typer.Option(
+        "--retry-failed", help="Forget this analyser version's recorded failures first, so "
+                               "that those articles are tried again.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No progress bar and no summary line (failures are still "
+                              "listed).")] = False,
+) -> None:
+    """Analyse every stored article not yet analysed by this analyser version.
+
+    Resumable: results are saved as they come, keyed by the article's content hash and the
+    analyser version, so a run that is stopped (even killed) goes on where it stopped when
+    started again, and nothing is analysed twice. An article that cannot be analysed is
+    recorded with its reason and the run goes on; they are listed at the end.
+    """
+    with _guard():
+        from .batch import analyzer_version, failure_lines, run_batch
+        from .store import open_store
+
+        store = open_store(db)
+        try:
+            if retry_failed:
+                store.clear_failures(analyzer_version(model))
+            summary = run_batch(store, engine=engine.value, workers=workers, limit=limit,
+                                model=model, quiet=quiet)
+        finally:
+            store.close()
+        for line in failure_lines(summary):
+            _err(line)
+        if not quiet:
+            _err(summary.line() if summary.pending else
+                 f"nothing to analyse: every article is analysed by "
+                 f"{summary.analyzer_version} (or failed; --retry-failed tries those again)")
+        if summary.failed:
+            raise typer.Exit(min(summary.failed, MAX_EXIT_FAILURES))
+
+
+@app.command("stats", epilog="Exit status: 0 on success; 1 when the store cannot be read "
+             "or the output written.")
+def stats(
+    by: Annotated[StatsBy, typer.Option(
+        "--by", case_sensitive=False,
+        help="outlet, month (of the article's date), side (each side mentioned) or role "
+             "(of each actor).")] = StatsBy.outlet,
+    fmt: Annotated[StatsFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="table: a terminal table; json: every figure; html: a standalone page with "
+             "charts that works offline.")] = StatsFormat.table,
+    db: DbOption = None,
+    output: OutputOption = None,
+    analyzer: Annotated[str | None, typer.Option(
+        "--analyzer", metavar="VERSION", show_default=False,
+        help="Aggregate the analyses of this analyser version (default: this evenhand's, "
+             "else the store's most recent).")] = None,
+) -> None:
+    """Aggregate the stored analyses: voice share per side, share of mentioned sides never
+    quoted, attributed-claim share and loaded-term rate, pooled and per article.
+
+    Definitions are in docs/stats.md.
+    """
+    with _guard():
+        from .stats import compute_stats, write_stats
+        from .store import open_store
+
+        store = open_store(db)
+        try:
+            result = compute_stats(store, by.value, analyzer)
+        finally:
+            store.close()
+        with _output(output) as out:
+            write_stats(result, fmt.value, out, plain=out is not sys.stdout)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app(prog_name="evenhand")
