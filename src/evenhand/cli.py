@@ -450,6 +450,10 @@ def run(
         "--limit", metavar="N", min=1, show_default=False,
         help="Analyse at most N of the pending articles (in id order).")] = None,
     model: ModelOption = None,
+    chunk: Annotated[int, typer.Option(
+        "--chunk", metavar="N", min=1,
+        help="Articles per task and per transaction: a killed run loses at most the "
+             "chunks in flight.")] = 16,
     retry_failed: Annotated[bool, typer.Option(
         "--retry-failed", help="Forget this analyser version's recorded failures first, so "
                                "that those articles are tried again.")] = False,
@@ -473,7 +477,7 @@ def run(
             if retry_failed:
                 store.clear_failures(analyzer_version(model))
             summary = run_batch(store, engine=engine.value, workers=workers, limit=limit,
-                                model=model, quiet=quiet)
+                                model=model, quiet=quiet, chunk_size=chunk)
         finally:
             store.close()
         for line in failure_lines(summary):

@@ -100,6 +100,13 @@ class Analyzer:
         return pa.Table.from_pylist(rows, schema=_result_schema())
 
 
+def _quiet_ray_logs() -> None:
+    # Ray Data logs every execution plan at INFO, and a warning that progress bars are off:
+    # evenhand reports progress itself; Ray's errors still come through.
+    for name in ("ray", "ray.data"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _shards(ids: Iterator[int], size: int) -> Iterator[list[int]]:
     while shard := list(islice(ids, size)):
         yield shard
@@ -110,7 +117,7 @@ def _init(ray: Any, workers: int) -> bool:
     if ray.is_initialized():
         return False
     options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
-                               "logging_level": logging.WARNING}
+                               "logging_level": logging.ERROR}
     if not os.environ.get("RAY_ADDRESS"):
         # One CPU per actor plus one for the read tasks; more when the machine has them.
         options["num_cpus"] = max(workers + 1, os.cpu_count() or 1)
@@ -130,6 +137,7 @@ def run_ray(store: Store, save: Callable[[BatchOutcome], None], *, version: str,
     if not shards:
         return
     started = _init(ray, workers)
+    _quiet_ray_logs()
     try:
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False  # evenhand draws its own
@@ -137,6 +145,8 @@ def run_ray(store: Store, save: Callable[[BatchOutcome], None], *, version: str,
             ray.data.from_items(shards, override_num_blocks=len(shards))
             .map_batches(_read_shard, fn_kwargs={"url": url, "version": version},
                          batch_size=1, batch_format="pyarrow")
+            # Ray 2.60 logs "Actor ... has constructor arguments in the object store" for
+            # every actor pool (ray-project/ray#57733): harmless, whatever the arguments.
             .map_batches(Analyzer, fn_constructor_kwargs={"model": model, "version": version},
                          batch_size=batch_size, batch_format="pyarrow",
                          compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1)

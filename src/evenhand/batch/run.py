@@ -131,7 +131,7 @@ def run_batch(store: Store, *, engine: Engine | str = Engine.local, workers: int
                 from .ray_engine import run_ray
 
                 run_ray(store, save, version=version, model=model, workers=workers,
-                        limit=limit)
+                        limit=limit, batch_size=chunk_size)
         finally:
             summary.seconds = time.perf_counter() - started
     return summary
