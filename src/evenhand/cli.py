@@ -526,5 +526,122 @@ def stats(
             write_stats(result, fmt.value, out, plain=out is not sys.stdout)
 
 
+# --- ingest and export (the corpus store; logic in evenhand.ingest and evenhand.export) ----
+
+class IngestFormat(StrEnum):
+    auto = "auto"
+    txt = "txt"
+    html = "html"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+    warc = "warc"
+    rss = "rss"
+
+
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@app.command("ingest", epilog="Exit status: 0 when every item was ingested (or skipped as "
+             "a duplicate); otherwise the number of items that failed, at most 100 (1 also "
+             "when the store cannot be opened; 101 for an internal error).")
+def ingest(
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATH", show_default=False,
+        help="Files or folders (read recursively): .txt, .html, .jsonl, .csv, .tsv, "
+             ".warc[.gz], .rss/.atom/.xml.")],
+    db: DbOption = None,
+    field: Annotated[list[str] | None, typer.Option(
+        "--field", metavar="NAME=COLUMN", show_default=False,
+        help="Read field NAME (text, id, title, outlet, date, url, language) from COLUMN "
+             "of CSV/JSONL records, e.g. --field text=body; repeatable. Without it common "
+             "names are tried (text/body/content, outlet/publisher/source, "
+             "date/publication_date/published, ...).")] = None,
+    fmt: Annotated[IngestFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="Read every file as this format (default: by extension).")] = IngestFormat.auto,
+    outlet: Annotated[str | None, typer.Option(
+        "--outlet", metavar="NAME", show_default=False,
+        help="The outlet of items that name none (default: the domain of their URL).")
+    ] = None,
+    near_threshold: Annotated[float, typer.Option(
+        "--near-threshold", metavar="J", min=0.05, max=1.0,
+        help="Link two articles as near-duplicates from this Jaccard similarity of their "
+             "word 5-grams.")] = 0.5,
+    max_chars: MaxCharsOption = DEFAULT_MAX_CHARS,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No summary line (failures are still listed).")] = False,
+) -> None:
+    """Read articles into the corpus store, metadata normalised (outlet from the URL's
+    domain when not given, dates as ISO 8601, language detected).
+
+    Exact duplicates (same text) are skipped, and where they came from is recorded;
+    near-duplicates and wire copy are linked to the earlier article, never dropped. Items
+    that cannot be read are listed on stderr, one line each, and the others go on. Written
+    in transactions of 200 articles: an interrupted ingest can simply be run again.
+    """
+    with _guard():
+        from .ingest import ingest as run_ingest
+        from .ingest import parse_fields
+        from .store import open_store
+
+        fields = parse_fields(field or [])
+        store = open_store(db)
+        try:
+            result = run_ingest(
+                paths, store, fields=fields, outlet=outlet, near_threshold=near_threshold,
+                fmt=None if fmt is IngestFormat.auto else fmt.value, max_chars=max_chars,
+                on_failure=lambda failure: _err(failure.message))
+        finally:
+            store.close()
+        if not quiet:
+            _err(result.summary())
+        if result.failures:
+            raise typer.Exit(min(len(result.failures), MAX_EXIT_FAILURES))
+
+
+@app.command("export", epilog="Exit status: 0 on success; 1 when the store cannot be read "
+             "or the folder written.")
+def export(
+    fmt: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="parquet, jsonl or csv: one file per table.")] = ExportFormat.parquet,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", metavar="DIR", file_okay=False, show_default=False,
+        help="The folder to write (created if absent; its table files are replaced).")
+    ] = Path("evenhand-export"),
+    db: DbOption = None,
+    analyzer: Annotated[str | None, typer.Option(
+        "--analyzer", metavar="VERSION", show_default=False,
+        help="Export the analyses of this analyser version, or 'all' (default: the "
+             "version of the most recent analysis).")] = None,
+    no_text: Annotated[bool, typer.Option(
+        "--no-text", help="Leave the article texts out of articles.")] = False,
+    reports: Annotated[bool, typer.Option(
+        "--reports", help="Add each full report (JSON) to analyses.")] = False,
+) -> None:
+    """Export the store: articles (with full source metadata), exact and near duplicates,
+    analyses, quotes, actors, sides, events, findings and indicators, one file per table
+    in DIR, plus manifest.json.
+
+    Every row derived from a report carries its article's outlet, date, url, title,
+    source and language, and the analyser version.
+    """
+    with _guard():
+        from .export import export as run_export
+        from .store import open_store
+
+        store = open_store(db)
+        try:
+            result = run_export(store, fmt.value, output, analyzer_version=analyzer,
+                                include_text=not no_text, include_reports=reports)
+        finally:
+            store.close()
+        _err(result.summary())
+
+
 if __name__ == "__main__":  # pragma: no cover
     app(prog_name="evenhand")
