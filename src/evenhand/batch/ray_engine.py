@@ -3,8 +3,9 @@
 A Ray Data pipeline of three stages:
 
 1. **read, in shards**: the driver lists the pending article ids (ids only) and cuts them
-   into shards; a Ray task per shard opens the store by URL and reads that shard's articles
-   (those still pending: another run may have got there first);
+   into shards; per shard, a Ray worker opens the store by URL and reads that shard's
+   articles (those still pending: another run may have got there first). Ray fuses this
+   stage into the next, so the read runs in the actor that analyses the shard;
 2. **analyse**: ``map_batches`` with a callable class on an actor pool
    (``ray.data.ActorPoolStrategy(size=workers)``): each actor loads the spaCy pipeline once,
    in its constructor, and runs the same worker function as the local engine on every batch;
@@ -22,6 +23,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import math
 import os
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -132,10 +134,13 @@ def run_ray(store: Store, save: Callable[[BatchOutcome], None], *, version: str,
     called in this process with each analysed batch."""
     ray = import_ray()
     url = _store_io.store_url(store)
-    shards = [{"ids": s} for s in _shards(_store_io.pending_ids(store, version, limit),
-                                          shard_size)]
-    if not shards:
+    ids = list(_store_io.pending_ids(store, version, limit))  # ids only: 1M fit in ~40 MB
+    if not ids:
         return
+    # Ray fuses the read into the actors' stage, so a shard is one actor's task: at least
+    # a few shards per actor keep every actor busy on a small run.
+    size = max(1, min(shard_size, math.ceil(len(ids) / (4 * workers))))
+    shards = [{"ids": s} for s in _shards(iter(ids), size)]
     started = _init(ray, workers)
     _quiet_ray_logs()
     try:
