@@ -113,6 +113,22 @@ def test_run_with_a_bad_db_url_is_one_line() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_missing_ray_is_a_clear_error(tmp_path: Path) -> None:
+    # sys.modules["ray"] = None makes `import ray` fail as if Ray were not installed
+    code = ("import sys; sys.modules['ray'] = None\n"
+            "from evenhand.cli import app; app(prog_name='evenhand')")
+    url = f"sqlite:///{tmp_path / 'noray.db'}"
+    store = open_store(url)
+    add_articles(store, good_texts(1))
+    store.close()
+    result = subprocess.run([sys.executable, "-c", code, "run", "--db", url, "--engine", "ray"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("evenhand: the Ray engine needs Ray: pip install "
+                                    "'evenhand[ray]' (")
+
+
 # --- the worker function --------------------------------------------------------------------
 
 @pytest.mark.slow

@@ -84,22 +84,3 @@ def test_ray_engine_gives_the_local_engine_s_results(ray_cluster: Any, tmp_path:
     store.close()
     assert ray_cluster.is_initialized()  # a cluster the engine joined is left running
 
-
-def test_missing_ray_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import builtins
-
-    from evenhand.batch import ray_engine
-    from evenhand.errors import ConfigError
-
-    real_import = builtins.__import__
-
-    def no_ray(name: str, *args: Any, **kwargs: Any) -> Any:
-        if name == "ray" or name.startswith("ray."):
-            raise ImportError(f"No module named {name!r}")
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_ray)
-    monkeypatch.delitem(__import__("sys").modules, "ray", raising=False)
-    monkeypatch.delitem(__import__("sys").modules, "ray.data", raising=False)
-    with pytest.raises(ConfigError, match=r"pip install 'evenhand\[ray\]'"):
-        ray_engine.import_ray()
