@@ -299,7 +299,8 @@ def aggregate(pairs: Iterable[tuple[Any, Mapping[str, Any]]], by: By | str,
                 role_rows[role].articles += 1
                 role_rows[role].articles_quoted += role in quoted
     if by in (By.outlet, By.month):
-        keys = sorted(groups) if by is By.month else sorted(
+        # months in order (undated last); outlets by size
+        keys = sorted(groups, key=lambda k: (k == UNKNOWN, k)) if by is By.month else sorted(
             groups, key=lambda k: (-groups[k].articles, k))
         rows = [groups[k].to_dict(k) for k in keys]
         return StatsResult(by.value, analyzer_version, articles, rows,

@@ -92,7 +92,8 @@ def render_table(result: StatsResult, out: TextIO, *, plain: bool = False) -> No
                   caption="pooled (per-article mean); see docs/stats.md"
                   if result.by in ("outlet", "month") else "see docs/stats.md")
     for i, name in enumerate(header):
-        table.add_column(name, justify="left" if _left(result, i, len(header)) else "right")
+        table.add_column(name, justify="left" if _left(result, i, len(header)) else "right",
+                         no_wrap=i == 0)
     for i, row in enumerate(rows):
         table.add_row(*row, end_section=result.total is not None and i == len(rows) - 2)
     make_console(out, plain=plain).print(table)
@@ -369,8 +370,10 @@ def render_html(result: StatsResult, out: TextIO) -> None:
     definitions = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>"
                           for k, v in result.definitions.items())
     specs = {chart.id: _vega_lite(chart, result.by) for chart in charts}
-    # "</" must not end the script element early, whatever a label contains
-    spec_json = json.dumps(specs, ensure_ascii=False).replace("</", "<\\/")
+    # no "<", ">" or "&" in the script element, whatever a label contains (a "</script>"
+    # would end it early); the \u escapes read back as the same JSON
+    spec_json = (json.dumps(specs, ensure_ascii=False).replace("<", "\\u003c")
+                 .replace(">", "\\u003e").replace("&", "\\u0026"))
     empty = "" if result.rows else '<section><p>No analyses to aggregate.</p></section>'
     out.write(
         f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
