@@ -30,6 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .text import (
     WORD_PATTERN,
@@ -107,8 +108,10 @@ def body_spans(text: str, excluded: Sequence[tuple[int, int]] = ()) -> list[tupl
 
 def _anchors(sentence: str) -> dict[str, str]:
     """What pins a sentence to a fact, folded → as written: the names in it and its figures
-    (years left out: "in 2016" is context more often than news)."""
-    names = {fold(w) for w in entity_words(sentence)}
+    (years left out: "in 2016" is context more often than news). A country counts under one
+    name ("Iranian" = "Iran" = "Tehran"), and "United" of "United States" is no name."""
+    names = {_fold(w) for w in entity_words(sentence)}
+    country_parts = _country_words()[1]
     out: dict[str, str] = {}
     for match in _TOKEN.finditer(sentence):
         raw = match.group()
@@ -116,11 +119,42 @@ def _anchors(sentence: str) -> dict[str, str]:
             figure = raw.replace(",", "")
             if not _YEAR.match(figure):
                 out.setdefault(figure, raw)
-        elif raw[0].isupper():
-            key = fold(normalise(raw))
-            if key in names:
-                out.setdefault(key, raw.removesuffix("’s").removesuffix("'s"))
+            continue
+        for part in raw.split("-"):  # "States-Israeli": two words
+            if len(part) < 2 or not part[:1].isupper():
+                continue
+            word = normalise(part)
+            key = _fold(word)
+            if (key in names or _fold(normalise(raw)) in names) and \
+                    word not in country_parts:
+                out.setdefault(key, part.removesuffix("’s").removesuffix("'s"))
     return out
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> tuple[dict[str, str], frozenset[str]]:
+    """From the knowledge base: every one-word name, adjective, demonym and capital of a
+    country → one token for the country ("Russian", "Russia" and "Moscow" say the same
+    thing here), and the words of its longer names ("United", "States"), which are no names
+    of their own."""
+    from ..kb import load_kb
+
+    single: dict[str, str] = {}
+    parts: set[str] = set()
+    for code, country in load_kb().countries.items():
+        for name in (country.name, *country.aliases, *country.adjectives, *country.demonyms,
+                     *country.capitals):
+            words = name.replace("-", " ").split()
+            if len(words) == 1:
+                single.setdefault(normalise(name), "@" + code)
+            else:
+                parts.update(normalise(w) for w in words)
+    return single, frozenset(parts - set(single))
+
+
+def _fold(word: str) -> str:
+    """A content word as alignment compares it."""
+    return _country_words()[0].get(word) or fold(word)
 
 
 def align_sentences(texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
@@ -130,7 +164,7 @@ def align_sentences(texts: Sequence[str], spans: Sequence[Sequence[tuple[int, in
     outlet are not compared with each other. ``extra[i]``: more text of article ``i`` that
     counts as covered content (its headline) without being a sentence to align."""
     n = len(texts)
-    words = [[[fold(w) for w in content_words(texts[i][s:e])] for s, e in spans[i]]
+    words = [[[_fold(w) for w in content_words(texts[i][s:e])] for s, e in spans[i]]
              for i in range(n)]
     df: Counter[str] = Counter()
     total = 0
@@ -143,8 +177,8 @@ def align_sentences(texts: Sequence[str], spans: Sequence[Sequence[tuple[int, in
     vectors: list[list[Vector]] = [[tfidf(Counter(s), idf, default) for s in article]
                                    for article in words]
     # everything an article says, headline included, as folded words
-    vocab = [{fold(w) for w in content_words(texts[i] + "\n" + (extra[i] if i < len(extra)
-                                                                  else ""))}
+    vocab = [{_fold(w) for w in content_words(texts[i] + "\n" + (extra[i] if i < len(extra)
+                                                                   else ""))}
              for i in range(n)]
     result = Alignment(spans=[list(s) for s in spans])
     best: dict[tuple[int, int, int], tuple[int | None, float]] = {}

@@ -58,7 +58,7 @@ def normalise(word: str) -> str:
 
 
 _SUFFIXES = ("ational", "ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly",
-             "ed", "ers", "er", "ly", "al", "es", "e")
+             "isms", "ism", "ed", "ers", "er", "ly", "al", "es", "e")
 
 
 def fold(word: str) -> str:
