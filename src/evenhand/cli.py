@@ -765,7 +765,7 @@ def ingest(
         help="Read every file as this format (default: by extension).")] = IngestFormat.auto,
     outlet: Annotated[str | None, typer.Option(
         "--outlet", metavar="NAME", show_default=False,
-        help="The outlet of items that name none (default: the domain of their URL).")
+        help="The outlet of items that name none and have no URL (whose domain is used).")
     ] = None,
     near_threshold: Annotated[float, typer.Option(
         "--near-threshold", metavar="J", min=0.05, max=1.0,

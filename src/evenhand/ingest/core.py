@@ -69,7 +69,7 @@ def ingest(paths: Sequence[str], store: Store, *, fields: Mapping[str, str] | No
            on_progress: Callable[[IngestResult], None] | None = None) -> IngestResult:
     """Read ``paths`` (files or folders; see :func:`evenhand.ingest.iter_items`) into
     ``store``. ``fields`` maps fields to JSONL/CSV columns (``{"text": "body"}``),
-    ``outlet`` names the outlet of items that give none, ``near_threshold`` is the word
+    ``outlet`` names the outlet of items that give none and have no URL, ``near_threshold`` is the word
     5-gram Jaccard similarity from which two articles are linked as near-duplicates."""
     items = iter_items(paths, fields=fields, fmt=fmt, max_chars=max_chars)
     return ingest_items(items, store, outlet=outlet, near_threshold=near_threshold,
@@ -159,8 +159,8 @@ def _prepare(item: RawItem, params: LshParams, default_outlet: str | None,
     row = {
         "content_hash": content_hash(text),
         "external_id": clean_meta(item.external_id),
-        "outlet": _cap(clean_meta(item.outlet) or clean_meta(default_outlet)
-                       or outlet_from_url(url), 255),
+        "outlet": _cap(clean_meta(item.outlet) or outlet_from_url(url)
+                       or clean_meta(default_outlet), 255),
         "url": url, "title": clean_meta(item.title), "date": date, "language": language,
         "source": item.source, "source_format": item.source_format, "text": text,
         "n_chars": len(text), "n_words": len(text.split()),

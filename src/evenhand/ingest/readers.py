@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from ..article import InputFailure, iter_articles
 from ..errors import ConfigError
@@ -344,11 +345,11 @@ def _warc_items(handle: BinaryIO, source: str, max_chars: int) -> Iterator[Item]
 
     watch = _GzipWatch(handle)
     records = 0
+    cut = False
     try:
         iterator = ArchiveIterator(watch)
         for record in iterator:
             records += 1
-            where = f"{source}@{iterator.get_record_offset()}"
             if record.rec_type not in ("response", "resource"):
                 continue
             http = record.http_headers
@@ -359,15 +360,21 @@ def _warc_items(handle: BinaryIO, source: str, max_chars: int) -> Iterator[Item]
             url = record.rec_headers.get_header("WARC-Target-URI")
             if record.rec_type == "response" and http is None:
                 continue  # dns: and other non-HTTP responses
-            if status is not None and not status.startswith("2"):
-                yield Skipped(where, f"HTTP status {status}")
+            skip = (f"HTTP status {status}" if status is not None and not status.startswith("2")
+                    else None if mime in _HTML_TYPES or mime == "text/plain"
+                    else f"not a page ({mime or 'no content type'})")
+            if skip is None:
+                stream = record.content_stream()
+                data = stream.read(12 * max_chars + 1)
+                while stream.read(1 << 16):
+                    pass  # to the end, for the truncation check below
+            # (the offset is known once the record is read: warcio reads it to get there)
+            where = f"{source}@{iterator.get_record_offset()}"
+            if skip is not None:
+                yield Skipped(where, skip)
                 continue
-            if mime not in _HTML_TYPES and mime != "text/plain":
-                yield Skipped(where, f"not a page ({mime or 'no content type'})")
-                continue
-            data = record.content_stream().read(12 * max_chars + 1)
-            record.content_stream().read()  # to the end, for the check below
             if getattr(record.raw_stream, "limit", 0) > 0:
+                cut = True
                 yield InputFailure(where, "truncated WARC: the file ends inside this record")
                 continue
             yield _warc_item(data, where, url, mime, ctype, record, max_chars)
@@ -375,7 +382,7 @@ def _warc_items(handle: BinaryIO, source: str, max_chars: int) -> Iterator[Item]
         yield InputFailure(source, f"not a readable WARC after {records} records: "
                                    f"{_one_line(exc)}")
         return
-    if watch.gzip and watch.inside:
+    if watch.gzip and watch.inside and not cut:
         yield InputFailure(source, f"truncated WARC: the file ends inside a compressed "
                                    f"record (after {watch.members} complete records)")
     elif records == 0:
@@ -398,8 +405,12 @@ def _warc_item(data: bytes, where: str, url: str | None, mime: str, ctype: str,
     doc = _extract_html(data, url)
     if doc is None or len(str(doc.get("text") or "").split()) < 5:
         return Skipped(where, "no main text found in the page")
+    site = doc.get("sitename")
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    if isinstance(site, str) and site.lower() in (host, host.removeprefix("www.")):
+        site = None  # trafilatura's stand-in for a missing site name: not the outlet's name
     return RawItem(text=doc["text"], source=where, source_format="warc",
-                   title=doc.get("title"), outlet=doc.get("sitename"), date=doc.get("date"),
+                   title=doc.get("title"), outlet=site, date=doc.get("date"),
                    url=url or doc.get("url"), extra=extra)
 
 
