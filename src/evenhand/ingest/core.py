@@ -69,8 +69,9 @@ def ingest(paths: Sequence[str], store: Store, *, fields: Mapping[str, str] | No
            on_progress: Callable[[IngestResult], None] | None = None) -> IngestResult:
     """Read ``paths`` (files or folders; see :func:`evenhand.ingest.iter_items`) into
     ``store``. ``fields`` maps fields to JSONL/CSV columns (``{"text": "body"}``),
-    ``outlet`` names the outlet of items that give none and have no URL, ``near_threshold`` is the word
-    5-gram Jaccard similarity from which two articles are linked as near-duplicates."""
+    ``outlet`` names the outlet of items that give none and have no URL;
+    ``near_threshold`` is the word 5-gram Jaccard similarity from which two articles are
+    linked as near-duplicates."""
     items = iter_items(paths, fields=fields, fmt=fmt, max_chars=max_chars)
     return ingest_items(items, store, outlet=outlet, near_threshold=near_threshold,
                         max_chars=max_chars, batch_size=batch_size, on_failure=on_failure,
