@@ -72,6 +72,8 @@ def test_unknown_paths_and_methods_answer_with_the_error_shape(store: Store) -> 
     r = c.get("/nothing-here", headers={"accept": "text/html"})
     assert r.status_code == 404 and "text/html" in r.headers["content-type"]
     assert "no such page" in r.text
+    r = c.get("/nothing-here", headers={"accept": "application/json"})
+    assert r.status_code == 404 and is_error_shape(r.json(), 404)
 
 
 def test_every_response_carries_the_security_headers(store: Store, article_id: int) -> None:

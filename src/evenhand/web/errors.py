@@ -120,10 +120,11 @@ def _classify(exc: Exception) -> tuple[int, str, list[dict[str, Any]], dict[str,
 
 
 def wants_html(request: Request) -> bool:
-    """A page request from a browser: not the API, and HTML accepted."""
+    """An error on a page (not the API) is a page, unless the client asks for JSON only."""
     if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
         return False
-    return "text/html" in request.headers.get("accept", "")
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "application/json" not in accept
 
 
 async def handle_error(request: Request, exc: Exception) -> Response:
