@@ -59,7 +59,7 @@ def test_the_article_text_carries_its_offsets(store: Store, article_id: int) -> 
             html.unescape(shown)
     covered = "".join(html.unescape(t) for _, t in runs)
     assert covered.replace(" ", "") == "".join(ARTICLE.split())  # every character shown once
-    assert 'action="/articles/%d/report"' % article_id in page
+    assert f'action="/articles/{article_id}/report"' in page
     assert 'name="website"' in page  # the honeypot is there, hidden from people
 
 
