@@ -81,7 +81,7 @@ def write_articles(path: Path, rows: list[dict[str, Any]] | None = None) -> Path
 
 
 def article(ident: str) -> dict[str, Any]:
-    return next(a for a in ARTICLES if a["id"] == ident)
+    return dict(next(a for a in ARTICLES if a["id"] == ident))  # a copy: tests change it
 
 
 def report(text: str, actors: list[dict[str, Any]], *, sides: list[dict[str, Any]] = (),

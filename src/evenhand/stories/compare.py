@@ -31,7 +31,7 @@ from typing import Any
 from ..errors import InputError
 from ..lexicons import load_entries
 from .align import align_sentences, body_spans
-from .text import content_words, normalise, stem
+from .text import content_words, fold, normalise, stem
 
 __all__ = ["SCHEMA", "actor_key", "compare_story"]
 
@@ -333,10 +333,10 @@ def _headline_terms(title: str) -> list[dict[str, str]]:
 def _headline(a: _Article, others: Sequence[_Article]) -> dict[str, Any]:
     """The headline, its loaded terms, and the words (as written) whose sense no other
     outlet's headline has (compared folded: "Resigns" = "resigned")."""
-    elsewhere = set().union(*(content_words(b.title) for b in others)) if others else set()
+    elsewhere = {fold(w) for b in others for w in content_words(b.title)}
     distinct = []
     for word in dict.fromkeys(_HEADLINE_WORD.findall(a.title)):
-        folded = content_words(word)
+        folded = [fold(w) for w in content_words(word)]
         if others and folded and not any(w in elsewhere for w in folded):
             distinct.append(word)
     return {"text": a.title, "distinct_words": distinct,
