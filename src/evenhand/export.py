@@ -85,7 +85,9 @@ def _queries(version: str | None, include_text: bool,
     queries["analyses"] = analyses
     for name, model in _DERIVED.items():
         table = model.__table__
-        stmt = (select(*table.columns, an.analyzer_version, *meta)
+        keys = ("id", "analysis_id", "article_id")  # first, whatever the model's order
+        cols = [table.c[k] for k in keys] + [c for c in table.columns if c.name not in keys]
+        stmt = (select(*cols, an.analyzer_version, *meta)
                 .join(an, an.id == table.c.analysis_id).join(a, a.id == table.c.article_id)
                 .order_by(table.c.article_id, table.c.analysis_id, table.c.id))
         if version is not None:
