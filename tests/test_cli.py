@@ -120,7 +120,7 @@ ALL_COMMANDS = list(_commands(typer.main.get_command(cli.app)))
 
 def test_every_expected_command_is_registered() -> None:
     paths = {" ".join(path) for path, _ in ALL_COMMANDS}
-    assert {"", "analyze", "eval", "eval quotes"} <= paths
+    assert {"", "analyze", "eval", "eval quotes", "ingest", "export"} <= paths
 
 
 @pytest.mark.parametrize(("path", "command"), ALL_COMMANDS,
