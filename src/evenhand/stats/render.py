@@ -28,7 +28,7 @@ __all__ = ["render_html", "render_json", "render_table", "write_stats"]
 TOP_SIDES = 8  # sides with their own colour in the stacked chart; the rest are "other sides"
 MAX_BAR_ROWS = 30  # rows per bar chart (side and role views)
 OTHER = "other sides"
-OTHER_COLOUR = "#9aa1ad"
+OTHER_COLOUR = "#aab0bb"
 NO_SIDE_COLOUR = "#c9cdd4"
 
 
@@ -194,8 +194,10 @@ def _svg_stacked(chart: _Stacked) -> str:
                          f'height="{_ROW - 8}" fill="{chart.colours[name]}">'
                          f"<title>{_e(label)}: {_e(name)} {_pct(share, 1)}</title></rect>")
             if width > 34:
+                light = name in (OTHER, NO_SIDE)  # pale greys: dark text
                 parts.append(f'<text x="{x + width / 2:.1f}" y="{y + _ROW / 2 + 4:.1f}" '
-                             f'class="in" text-anchor="middle">{_pct(share)}</text>')
+                             f'class="in{" dark" if light else ""}" text-anchor="middle">'
+                             f"{_pct(share)}</text>")
             x += width
     parts.append("</svg>")
     legend = "".join(f'<span class="lg"><span class="sw" style="background:{c}"></span>'
@@ -277,7 +279,8 @@ def _nice(top: float) -> float:
     """A round axis end at or above ``top``."""
     if top <= 0:
         return 1.0
-    for step in (0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 2.5, 5.0, 10.0):
+    # ends whose quarter ticks are round numbers, as percentages and per 100
+    for step in (0.02, 0.04, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 2.0, 4.0, 6.0, 8.0, 10.0):
         if top <= step:
             return step
     return float(int(top) + 1)
@@ -317,14 +320,14 @@ body{margin:0;background:var(--soft);color:var(--ink);
 font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{max-width:1040px;margin:0 auto;padding:24px}
 h1{font-size:1.6em;margin:0 0 4px}h2{font-size:1.15em;margin:0 0 8px}
-.meta,.note,figcaption .note{color:var(--muted);font-size:.9em}
+.meta,.note{color:var(--muted);font-size:.9em}figcaption .note{font-weight:400}
 section,figure{background:#fff;border:1px solid var(--line);border-radius:8px;
 padding:16px;margin:16px 0}
 figure figcaption{font-weight:600;margin-bottom:6px}
 svg.chart{max-width:100%;height:auto;display:block}
 svg .label{font-size:12px;fill:var(--ink)}svg .axis{font-size:11px;fill:var(--muted)}
 svg .value{font-size:11px;fill:var(--ink)}svg .none{font-size:11px;fill:var(--muted)}
-svg .in{font-size:10px;fill:#fff}
+svg .in{font-size:10px;fill:#fff}svg .in.dark{fill:var(--ink)}
 svg .grid{stroke:var(--line)}svg .bar{fill:var(--bar)}svg .mark{stroke:#111;stroke-width:2}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.85em;margin-top:6px}
 .sw{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:5px;
