@@ -67,10 +67,23 @@ def actor_key(actor: Mapping[str, Any]) -> str | None:
     return f"{kind}:{' '.join(folded)}" if folded else None
 
 
-def _surname(actor: Mapping[str, Any]) -> str:
+# Words of organisation names too common to tell one organisation from another.
+_GENERIC = frozenset({"the", "of", "and", "for", "news", "house", "department", "office",
+                      "party", "committee", "council", "ministry", "group", "association",
+                      "national", "state", "states", "united", "new", "york", "times",
+                      "post", "press", "international", "american", "government", "people"})
+
+
+def _handles(actor: Mapping[str, Any]) -> list[str]:
+    """How another text would name the actor: a person's surname; an organisation's or
+    group's distinctive words ("NBC" and "WSJ" of "NBC WSJ")."""
     words = [w for w in re.findall(r"[\w’'\-]+", str(actor.get("name") or ""))
              if w.lower().strip(".") not in _SUFFIXES]
-    return words[-1] if words else ""
+    if not words:
+        return []
+    if actor.get("type") == "person":
+        return [words[-1]]
+    return [w for w in words if len(w) > 1 and w.lower() not in _GENERIC]
 
 
 class _Article:
@@ -113,20 +126,24 @@ class _Article:
     def mentions(self, key: str) -> int:
         return sum(len(a.get("mentions") or []) for a in self.by_key.get(key, []))
 
-    def names_near_saying(self, surname: str) -> bool:
-        """Whether a sentence of the text names ``surname`` beside a quotation mark or a
-        verb of saying: a quote the analysis may have missed."""
-        if not surname:
+    def names_near_saying(self, handles: Sequence[str]) -> bool:
+        """Whether a sentence of the text names one of ``handles`` beside a quotation mark or
+        a verb of saying: a quote the analysis may have missed."""
+        if not handles:
             return False
-        pattern = re.compile(rf"\b{re.escape(surname)}\b")
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in handles) + r")\b")
         for start, end in self.sentences():
             sentence = self.text[start:end]
             if pattern.search(sentence) and _SAYING.search(sentence):
                 return True
         return False
 
-    def names(self, surname: str) -> bool:
-        return bool(surname) and re.search(rf"\b{re.escape(surname)}\b", self.text) is not None
+    def names(self, handles: Sequence[str]) -> bool:
+        return any(re.search(rf"\b{re.escape(h)}\b", self.text) for h in handles)
+
+    def quoted_handles(self) -> set[str]:
+        return {h.casefold() for actors in self.by_key.values() for x in actors
+                if x.get("quote_count") for h in _handles(x)}
 
 
 def compare_story(items: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]],
@@ -266,20 +283,26 @@ def _voices(a: _Article) -> list[dict[str, Any]]:
 
 def _only_speakers(a: _Article, others: Sequence[_Article]) -> list[dict[str, Any]]:
     quoted_elsewhere = set().union(*(b.quoted_keys() for b in others)) if others else set()
+    handles_elsewhere = set().union(*(b.quoted_handles() for b in others)) if others else set()
     rows: list[dict[str, Any]] = []
     for key in sorted(a.quoted_keys()):
         if key in quoted_elsewhere or not others:
             continue
         actors = a.by_key[key]
         main = max(actors, key=lambda x: int(x.get("quote_count") or 0))
-        surname = _surname(main)
-        if any(b.names_near_saying(surname) for b in others):
+        handles = _handles(main)
+        if not handles:
+            continue  # "Department": nothing to tell it apart by, so nothing to claim
+        if not key.startswith("person:") and any(h.casefold() in handles_elsewhere
+                                                 for h in handles):
+            continue  # "NBC WSJ" here, "NBC News Wall Street Journal" there
+        if any(b.names_near_saying(handles) for b in others):
             continue  # perhaps quoted there too, missed by the quote finder
         rows.append({"key": key, "name": main.get("name"), "role": main.get("role"),
                      "side": main.get("side"),
                      "quotes": sum(int(x.get("quote_count") or 0) for x in actors),
                      "mentioned_by": sorted({b.outlet for b in others
-                                             if key in b.by_key or b.names(surname)})})
+                                             if key in b.by_key or b.names(handles)})})
     rows.sort(key=lambda r: (-r["quotes"], str(r["name"])))
     return rows
 
