@@ -196,6 +196,24 @@ def test_a_database_with_clashing_tables_but_no_version_is_not_taken_over(
                            ).fetchall() == []
 
 
+def test_several_openers_of_a_new_store_create_it_once(store_url: str) -> None:
+    errors: list[BaseException] = []
+
+    def open_close() -> None:
+        try:
+            open_store(store_url).close()
+        except BaseException as exc:  # collected and re-raised in the test thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_close) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert counts(store_url)["articles"] == 0
+
+
 def test_the_migrations_are_packaged_with_the_code() -> None:
     assert (MIGRATIONS / "env.py").is_file()
     assert sorted(p.name for p in (MIGRATIONS / "versions").glob("0001_*.py"))

@@ -266,6 +266,20 @@ def _revision_number(rev: str) -> int | None:
     return int(match.group()) if match else None
 
 
+def _check_version(current: set[str], heads: set[str], known: set[str], url: str) -> None:
+    unknown = sorted(current - known)
+    if not unknown:
+        return
+    head = ", ".join(sorted(heads))
+    newest = max((_revision_number(h) or 0) for h in heads)
+    if any((_revision_number(r) or 0) > newest for r in unknown) or \
+            all(_revision_number(r) is None for r in unknown):
+        raise StoreError(f"database schema {', '.join(unknown)} is newer than this "
+                         f"evenhand ({head}); upgrade evenhand ({_redact(url)})")
+    raise StoreError(f"database schema {', '.join(unknown)} is unknown to this "
+                     f"evenhand ({head}) ({_redact(url)})")
+
+
 def _migrate(engine: Engine, url: str) -> None:
     """Check the schema version and bring the database to the head revision."""
     from alembic import command
@@ -276,21 +290,18 @@ def _migrate(engine: Engine, url: str) -> None:
     script = ScriptDirectory.from_config(cfg)
     heads = set(script.get_heads())
     known = {rev.revision for rev in script.walk_revisions()}
+    # A store at the head is only read here: opening one never waits for a writer.
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    _check_version(current, heads, known, url)
+    if current == heads:
+        return
     with engine.connect().execution_options(evenhand_write=True) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             # one migrator at a time when several workers open a new store together
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7268011)")
-        current = set(MigrationContext.configure(conn).get_current_heads())
-        unknown = sorted(current - known)
-        if unknown:
-            head = ", ".join(sorted(heads))
-            newer = [r for r in unknown if (_revision_number(r) or 0) >
-                     max((_revision_number(h) or 0) for h in heads)]
-            if newer or all(_revision_number(r) is None for r in unknown):
-                raise StoreError(f"database schema {', '.join(unknown)} is newer than this "
-                                 f"evenhand ({head}); upgrade evenhand ({_redact(url)})")
-            raise StoreError(f"database schema {', '.join(unknown)} is unknown to this "
-                             f"evenhand ({head}) ({_redact(url)})")
+        current = set(MigrationContext.configure(conn).get_current_heads())  # again, locked
+        _check_version(current, heads, known, url)
         if current == heads:
             return
         if not current:
