@@ -47,7 +47,8 @@ def _both(share: dict[str, Any], fmt: Callable[[float | None], str] = _pct) -> s
 
 def _top_voices(row: dict[str, Any], n: int = 3) -> str:
     items = list(row["voice_share_by_side"].items())[:n]
-    return ", ".join(f"{side} {_pct(v['pooled'])}" for side, v in items) or "–"
+    return ", ".join(f"{side} {_pct(v['pooled'], 1 if (v['pooled'] or 0) < 0.1 else 0)}"
+                     for side, v in items) or "–"
 
 
 # --- table ----------------------------------------------------------------------------------
@@ -162,11 +163,13 @@ def _svg_bars(chart: _Bars) -> str:
             f" (per-article mean {chart.fmt(mark)})" if mark is not None else "")
         parts.append(f'<rect x="{_LABEL}" y="{y + 4}" width="{width:.1f}" '
                      f'height="{_ROW - 8}" class="bar"><title>{_e(tip)}</title></rect>')
+        right = _LABEL + width
         if mark is not None:
             mx = _LABEL + plot * min(mark / chart.scale, 1.0)
             parts.append(f'<line x1="{mx:.1f}" y1="{y + 1}" x2="{mx:.1f}" y2="{y + _ROW - 1}" '
                          f'class="mark"><title>{_e(tip)}</title></line>')
-        parts.append(f'<text x="{_LABEL + width + 6:.1f}" y="{y + _ROW / 2 + 4:.1f}" '
+            right = max(right, mx)  # the value goes clear of the tick
+        parts.append(f'<text x="{right + 6:.1f}" y="{y + _ROW / 2 + 4:.1f}" '
                      f'class="value">{_e(chart.fmt(value))}</text>')
     parts.append("</svg>")
     return "".join(parts)
