@@ -371,6 +371,26 @@ def test_reports_read_back_equal_with_nan_as_null(store_url: str) -> None:
         store.close()
 
 
+def test_over_long_strings_in_a_report_are_cut_alike_on_both_backends(
+        store_url: str) -> None:
+    (aid,) = fill(store_url, [WIRE])
+    report = report_for(WIRE)
+    report["sides"][0]["name"] = "a side with a very long name " * 20
+    report["events"][0]["code"] = "0" * 40
+    store = open_store(store_url)
+    try:
+        assert store.save_results([(aid, V1, report)]) == 1
+        with store.session() as s:
+            assert len(s.scalars(select(m.Side.name).order_by(m.Side.id)).first() or "") == 255
+            assert s.scalar(select(m.Event.code)) == "0" * 16
+        ((_, back),) = list(store.iter_analyses())
+        assert back == report  # the report itself is kept whole
+        with pytest.raises(StoreError, match="over 200 characters"):
+            store.save_results([(aid, "v" * 201, report)])
+    finally:
+        store.close()
+
+
 def test_two_writers_saving_the_same_results_store_them_once(store_url: str) -> None:
     ids = fill(store_url, [WIRE, COUNCIL, FOREST, GERMAN])
     batch = [(aid, V1, report_for(WIRE)) for aid in ids]

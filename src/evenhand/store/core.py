@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import (
     Engine,
+    String,
     and_,
     create_engine,
     delete,
@@ -123,6 +124,30 @@ class ArticleMeta:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+_LENGTHS: dict[str, dict[str, int]] = {}
+
+
+def _lengths(model: type[Any]) -> dict[str, int]:
+    name = model.__tablename__
+    if name not in _LENGTHS:
+        _LENGTHS[name] = {c.name: c.type.length for c in model.__table__.columns
+                          if isinstance(c.type, String) and c.type.length}
+    return _LENGTHS[name]
+
+
+_VERSION_MAX = _lengths(m.Analysis)["analyzer_version"]
+
+
+def _capped(model: type[Any], row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with strings cut to their column's length: PostgreSQL refuses a longer
+    value where SQLite keeps it, and a report must store the same on both."""
+    for name, length in _lengths(model).items():
+        value = row.get(name)
+        if isinstance(value, str) and len(value) > length:
+            row[name] = value[:length]
+    return row
 
 
 # --- the analyser version -------------------------------------------------------------------
@@ -508,9 +533,10 @@ class Store:
                 if not isinstance(report, dict):
                     raise StoreError(f"save_results: the report for article {article_id} "
                                      f"is {type(report).__name__}, not a dict")
-                if not version:
-                    raise StoreError(f"save_results: empty analyzer version for article "
-                                     f"{article_id}")
+                if not version or len(version) > _VERSION_MAX:
+                    raise StoreError(f"save_results: the analyzer version for article "
+                                     f"{article_id} is empty or over {_VERSION_MAX} "
+                                     "characters")
                 new_id = s.execute(
                     self._insert(m.Analysis).values(
                         article_id=article_id, content_hash=found[article_id],
@@ -527,9 +553,10 @@ class Store:
                 rows = derive_rows(report, (texts or {}).get(article_id))
                 for table, items in rows.items():
                     if items:
-                        s.execute(insert(_DERIVED_MODELS[table]), [
-                            {**item, "analysis_id": new_id, "article_id": article_id}
-                            for item in items])
+                        model = _DERIVED_MODELS[table]
+                        s.execute(insert(model), [
+                            {**_capped(model, item), "analysis_id": new_id,
+                             "article_id": article_id} for item in items])
                 s.execute(delete(m.Failure).where(m.Failure.article_id == article_id,
                                                   m.Failure.analyzer_version == version))
         return saved
