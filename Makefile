@@ -52,6 +52,7 @@ eval: venv
 	$(BIN)/evenhand eval quotes --gold $(SHARED)/data/quotes/polnear/dev.jsonl
 	$(BIN)/evenhand eval bias --gold $(SHARED)/data/bias/babe/babe_dev.jsonl --part held-out
 	$(BIN)/evenhand eval tone --gold $(SHARED)/data/bias/basil/basil_articles.jsonl
+	$(BIN)/evenhand eval stories --gold $(SHARED)/data/corpus/basil_articles.jsonl
 
 # Retrains the attribution-cue scorer on PolNeAR train (see docs/model-card-quote-cues.md).
 train-cues: venv

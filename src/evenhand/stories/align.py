@@ -6,18 +6,15 @@ little and what a sentence adds weighs much). For each sentence and each article
 outlet, the alignment keeps the closest sentence there and their cosine.
 
 A sentence is reported as **only in its outlet** when, for *every* article of every other
-outlet, both of these hold:
-
-* no sentence there is close to it (cosine below :data:`COVER_SENTENCE`), and
-* the article as a whole does not hold most of its content: the words the sentence shares
-  with the whole other article carry less than :data:`COVER_WORDS` of the sentence's
-  weight (a fact told over two sentences, or reworded around the same names and figures,
-  is caught here);
-
-and it has at least :data:`MIN_WORDS` content words ("He declined to comment." says too
-little to be a fact of its own). Both tests lean towards *not* calling a sentence unique:
-a missed unique fact costs less than a false "only in X", which would accuse an outlet's
-rivals of an omission they did not make.
+outlet: no sentence there is close to it (cosine below :data:`COVER_SENTENCE`); the words it
+shares with the whole article carry less than :data:`COVER_WORDS` of its weight (a fact
+told over two sentences is caught here); no sentence there gives one of its figures with
+another of its words; and it has at least :data:`MIN_WORDS` content words and a name or
+figure that no other outlet mentions. Sentences that pass all but the last test are kept
+apart as *unmatched* (less certain). Every test leans towards *not* calling a sentence
+unique: a false "only in X" accuses the other outlets of an omission they did not make.
+Words are compared folded (:func:`~evenhand.stories.text.fold`; a country's names,
+adjectives and capital as one token).
 
 Sentences matched in every other outlet above :data:`MATCH` (mutual best matches) are the
 story's **shared facts**: the same fact in each outlet's words.
