@@ -183,6 +183,23 @@ def test_csv_with_a_column_mapping(tmp_path: Path) -> None:
                                             f"{path}:{2 + WIRE.count(chr(10)) + 1}")
 
 
+def test_standard_input_is_read_as_jsonl_or_as_one_text(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'stdin.db'}"
+    lines = json.dumps({"text": WIRE, "publisher": "valdora-times"}) + "\nnot json\n"
+    result = CliRunner().invoke(cli.app, ["ingest", "--db", url, "-"], input=lines)
+    assert result.exit_code == 1 and "<stdin>:2: invalid JSON" in result.stderr
+    result = CliRunner().invoke(cli.app, ["ingest", "--db", url, "-"], input=COUNCIL)
+    assert result.exit_code == 0, result.stderr
+    store = open_store(url)
+    try:
+        a, b = articles(store)
+    finally:
+        store.close()
+    assert (a.text, a.outlet, a.source, a.source_format) == (WIRE, "valdora-times",
+                                                             "<stdin>:1", "jsonl")
+    assert (b.text, b.source, b.source_format) == (COUNCIL, "<stdin>", "txt")
+
+
 def test_a_csv_without_a_text_column_is_one_clear_failure_and_writes_nothing(
         tmp_path: Path) -> None:
     path = tmp_path / "no-text.csv"

@@ -786,15 +786,19 @@ def ingest(
     with _guard():
         from .ingest import ingest as run_ingest
         from .ingest import parse_fields
+        from .ingest.progress import ingest_progress
         from .store import open_store
 
         fields = parse_fields(field or [])
         store = open_store(db)
         try:
-            result = run_ingest(
-                paths, store, fields=fields, outlet=outlet, near_threshold=near_threshold,
-                fmt=None if fmt is IngestFormat.auto else fmt.value, max_chars=max_chars,
-                on_failure=lambda failure: _err(failure.message))
+            with ingest_progress(not quiet and sys.stderr.isatty()) as on_progress:
+                result = run_ingest(
+                    paths, store, fields=fields, outlet=outlet,
+                    near_threshold=near_threshold, max_chars=max_chars,
+                    fmt=None if fmt is IngestFormat.auto else fmt.value,
+                    on_failure=lambda failure: _err(failure.message),
+                    on_progress=on_progress)
         finally:
             store.close()
         if not quiet:

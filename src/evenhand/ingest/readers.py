@@ -135,6 +135,9 @@ def _walk(root: Path) -> Iterator[Path]:
 
 def _read(path: Path, kind: str, fields: dict[str, str], max_chars: int) -> Iterator[Item]:
     source = str(path)
+    if source == "-":
+        yield from _stdin_items(fields, max_chars)
+        return
     try:
         if kind in ("txt", "html"):
             yield from _via_article(path, kind, max_chars)
@@ -166,6 +169,47 @@ def _os_problem(exc: OSError) -> str:
     return {FileNotFoundError: "no such file", PermissionError: "permission denied",
             IsADirectoryError: "is a directory"}.get(type(exc)) or \
         (exc.strerror or _one_line(exc)).lower()
+
+
+class _Prefixed(io.RawIOBase):
+    """A byte stream that first gives back ``head`` (already read to look at), then the
+    rest of ``rest``."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        self.head, self.rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.head[:len(buffer)]
+        self.head = self.head[len(data):]
+        if not data:
+            data = self.rest.read(len(buffer)) or b""
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _stdin_items(fields: dict[str, str], max_chars: int) -> Iterator[Item]:
+    """Standard input: JSONL when it opens with a JSON object, else one text article."""
+    raw = getattr(sys.stdin, "buffer", sys.stdin)
+    try:
+        head = raw.read(1 << 13) or b""
+        if isinstance(head, str):
+            head = head.encode("utf-8", "surrogateescape")
+        stream = io.BufferedReader(_Prefixed(head, raw))
+        if head.lstrip().removeprefix(b"\xef\xbb\xbf").startswith(b"{"):
+            yield from _jsonl_items(stream, "<stdin>", fields, max_chars)
+            return
+    except Exception as exc:  # a last resort: one line, never a traceback
+        yield InputFailure("<stdin>", f"cannot read: {_one_line(exc)}")
+        return
+    for got in iter_articles(["-"], stdin=stream, max_chars=max_chars):
+        if isinstance(got, InputFailure):
+            yield got
+        else:
+            yield RawItem(text=got.text, source=got.source, source_format="txt",
+                          title=got.title)
 
 
 # --- plain text and HTML: evenhand's own reader ---------------------------------------------
