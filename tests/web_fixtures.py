@@ -32,6 +32,33 @@ ARTICLE = (
 )
 SENTENCE = ("The port authority said in a statement that its latest offer remained on the "
             "table.")
+# Two countries' leaders quoted, two others only talked about: the analysis has findings.
+PACT = (
+    "Brazil and Argentina sign grain pact\n\n"
+    "Brazilian President Ana Costa and Argentine President Luis Ferrer signed a grain export "
+    "pact in Buenos Aires on Friday, promising to coordinate prices against what they called "
+    "unfair competition from the United States.\n\n"
+    "“This agreement protects our farmers from speculators,” President Costa said.\n\n"
+    "Argentina’s foreign ministry said the pact would be open to other countries in the "
+    "region.\n\n"
+    "“We will not let Washington dictate the price of our wheat,” Ferrer told reporters.\n\n"
+    "The pact comes weeks after the United States raised tariffs on South American grain, "
+    "and Chile, a rival exporter, was not invited to the talks.\n\n"
+    "Brazil’s agriculture minister, Paulo Reis, said the deal would raise farm incomes by a "
+    "fifth."
+)
+# The same story from a third country's outlet (quoted there), a day later.
+PACT_CHILE = (
+    "Chile warns over grain pact\n\n"
+    "Chile’s agriculture minister, Rosa Vidal, said on Saturday that the grain export pact "
+    "signed by Brazil and Argentina in Buenos Aires would shut Chilean farmers out of their "
+    "neighbours’ markets.\n\n"
+    "“This is a cartel dressed up as cooperation,” Vidal told reporters in Santiago.\n\n"
+    "Brazilian President Ana Costa said on Friday that the pact protects farmers from "
+    "speculators.\n\n"
+    "The United States, which raised tariffs on South American grain last month, said it "
+    "was studying the agreement."
+)
 SECRET = "test-secret-key-0123456789abcdef"
 PASSWORD = "correct horse battery"
 

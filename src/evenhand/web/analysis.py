@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 __all__ = ["Analyzer"]
+
+T = TypeVar("T")
 
 
 class Analyzer:
@@ -57,15 +59,19 @@ class Analyzer:
         return analyze(article, nlp=self.pipeline())
 
     async def analyze(self, article: Article) -> Report:
+        report: Report = await self.run(self.analyze_sync, article)
+        return report
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)`` in the analysis thread (it may call :meth:`pipeline`)."""
         if self._waiting >= self.queue + 1:
-            raise ApiError(503, f"the analyser is busy ({self._waiting} articles in progress "
+            raise ApiError(503, f"the analyser is busy ({self._waiting} requests in progress "
                                 "or waiting); retry in a few seconds",
                            headers={"Retry-After": "5"})
         if self._limiter is None:  # made here: it belongs to the running event loop
             self._limiter = anyio.CapacityLimiter(1)
         self._waiting += 1
         try:
-            return await anyio.to_thread.run_sync(self.analyze_sync, article,
-                                                  limiter=self._limiter)
+            return await anyio.to_thread.run_sync(work, *args, limiter=self._limiter)
         finally:
             self._waiting -= 1

@@ -23,10 +23,13 @@ from ..errors import EvenhandError
 from ..store import Store
 from .analysis import Analyzer
 from .auth import SessionSigner
+from .dashboard import TimedCache
 from .errors import handle_error
 from .paths import STATIC, TEMPLATES
 from .routes.api import router as api_router
 from .routes.editor import router as editor_router
+from .routes.overview import api_router as overview_api_router
+from .routes.overview import router as overview_router
 from .routes.pages import router as pages_router
 from .routes.reader import router as reader_router
 from .security import (
@@ -70,12 +73,14 @@ def _when(value: datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value)
+            when = datetime.fromisoformat(value)
         except ValueError:
             return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    else:
+        when = value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def create_app(store: Store | None = None, settings: WebSettings | None = None,
@@ -100,6 +105,7 @@ def create_app(store: Store | None = None, settings: WebSettings | None = None,
                                settings.cookie_secure)
     app.state.sessions = SessionSigner(settings.secret_key, settings.session_max_age_s)
     app.state.hasher = ClientHasher(settings.secret_key)
+    app.state.cache = TimedCache(60.0)  # the dashboard's and the stories' corpus-wide figures
     app.state.limits = {
         "report": RateLimiter(settings.report_rate_limit, settings.rate_window_s),
         "analyze": RateLimiter(settings.analyze_rate_limit, settings.rate_window_s),
@@ -107,7 +113,8 @@ def create_app(store: Store | None = None, settings: WebSettings | None = None,
     }
     for exc_type in (StarletteHTTPException, RequestValidationError, EvenhandError, Exception):
         app.add_exception_handler(exc_type, handle_error)
-    for router in (pages_router, reader_router, editor_router, api_router):
+    for router in (pages_router, reader_router, overview_router, editor_router, api_router,
+                   overview_api_router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

@@ -182,11 +182,14 @@ def passage_findings(report: dict[str, Any], start: int | None, end: int | None
 def _context(text: str, start: int | None, end: int | None) -> dict[str, Any]:
     if start is None or end is None:
         return {"before": "", "passage": None, "after": ""}
-    before = text[max(0, start - CONTEXT_CHARS):start]
-    after = text[end:end + CONTEXT_CHARS]
-    return {"before": ("…" if start > CONTEXT_CHARS else "") + before,
-            "passage": text[start:end],
-            "after": after + ("…" if end + CONTEXT_CHARS < len(text) else "")}
+    lo, hi = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
+    # cut the context at white space, not inside a word
+    if lo > 0 and (space := text.find(" ", lo, start)) >= 0:
+        lo = space + 1
+    if hi < len(text) and (space := text.rfind(" ", end, hi)) >= 0:
+        hi = space
+    return {"before": ("…" if lo > 0 else "") + text[lo:start], "passage": text[start:end],
+            "after": text[end:hi] + ("…" if hi < len(text) else "")}
 
 
 def _iso(value: datetime | None) -> str | None:

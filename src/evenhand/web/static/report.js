@@ -59,8 +59,9 @@
     var sel = window.getSelection();
     if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
     var range = sel.getRangeAt(0);
-    if (!root.contains(range.commonAncestorContainer) &&
-        range.commonAncestorContainer !== root) return null;
+    // a selection reaching past the article (a triple click ends in the next block) is
+    // clamped to the article's text
+    if (!range.intersectsNode(root)) return null;
     var start = offsetOf(range.startContainer, range.startOffset, true);
     var end = offsetOf(range.endContainer, range.endOffset, false);
     if (start === null || end === null || end <= start) return null;
