@@ -223,6 +223,8 @@ def main() -> int:
     ap.add_argument("--workers", default="1,2", help="worker counts to compare, e.g. 1,2")
     ap.add_argument("--mem-sizes", default="300,3000")
     ap.add_argument("--no-memory", action="store_true")
+    ap.add_argument("--no-throughput", action="store_true",
+                    help="only the memory runs (no raw/run ratio, no Ray)")
     ap.add_argument("--no-ray", action="store_true")
     ap.add_argument("--shared", type=Path, default=SHARED)
     ap.add_argument("--json", type=Path, default=None)
@@ -237,11 +239,12 @@ def main() -> int:
     workers = [int(w) for w in args.workers.split(",")]
     with tempfile.TemporaryDirectory(prefix="evenhand-bench-") as tmp:
         folder = Path(tmp)
-        texts = corpus(base, args.n)
-        template = prepared_store(texts, folder / f"n{args.n}")
-        data = folder / f"n{args.n}" / "texts.jsonl"
         figures["throughput"] = []
-        for w in workers:
+        if not args.no_throughput:
+            texts = corpus(base, args.n)
+            template = prepared_store(texts, folder / f"n{args.n}")
+            data = folder / f"n{args.n}" / "texts.jsonl"
+        for w in [] if args.no_throughput else workers:
             r_raw = raw(data, args.n, model, w)
             r_run = run(template, folder, args.n, w)
             ratio = round(r_run["articles_per_s"] / r_raw["articles_per_s"], 3)
@@ -252,7 +255,7 @@ def main() -> int:
                   f"({r_run['seconds']} s, {r_run['analysed']} stored): ratio {ratio} "
                   f"(bar >= {MIN_RATIO}) {'OK' if ratio >= MIN_RATIO else 'BELOW BAR'}",
                   flush=True)
-        if not args.no_ray:
+        if not args.no_ray and not args.no_throughput:
             w = max(workers)
             local = next(r["run"] for r in figures["throughput"] if r["workers"] == w)
             r_ray = run(template, folder, args.n, w, "ray", ray_env(folder))

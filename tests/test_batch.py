@@ -9,6 +9,7 @@ Everything that loads the pipeline is marked slow.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -103,6 +104,18 @@ def test_nothing_pending_starts_no_worker(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'empty.db'}")
     summary = run_batch(store, workers=2, quiet=True)
     assert (summary.pending, summary.analysed, summary.failed) == (0, 0, 0)
+
+
+def test_progress_bar_only_on_a_terminal_and_not_quiet() -> None:
+    from evenhand.batch.progress import RunProgress
+
+    stream = io.StringIO()
+    with RunProgress(10, stream=stream) as progress:
+        progress.advance(4, failed=1)
+        progress.advance(6)
+    assert not progress.enabled and progress.failed == 1
+    assert stream.getvalue() == ""  # not a terminal: nothing drawn
+    assert not RunProgress(10, quiet=True).enabled
 
 
 def test_run_with_a_bad_db_url_is_one_line() -> None:
