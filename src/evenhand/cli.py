@@ -780,8 +780,9 @@ def ingest(
 
     Exact duplicates (same text) are skipped, and where they came from is recorded;
     near-duplicates and wire copy are linked to the earlier article, never dropped. Items
-    that cannot be read are listed on stderr, one line each, and the others go on. Written
-    in transactions of 200 articles: an interrupted ingest can simply be run again.
+    that cannot be read do not stop the others; they are listed at the end on stderr, one
+    line each. Written in transactions of 200 articles: an interrupted ingest can simply be
+    run again.
     """
     with _guard():
         from .ingest import ingest as run_ingest
@@ -791,16 +792,18 @@ def ingest(
 
         fields = parse_fields(field or [])
         store = open_store(db)
+        failures: list[Any] = []
         try:
             with ingest_progress(not quiet and sys.stderr.isatty()) as on_progress:
                 result = run_ingest(
                     paths, store, fields=fields, outlet=outlet,
                     near_threshold=near_threshold, max_chars=max_chars,
                     fmt=None if fmt is IngestFormat.auto else fmt.value,
-                    on_failure=lambda failure: _err(failure.message),
-                    on_progress=on_progress)
+                    on_failure=failures.append, on_progress=on_progress)
         finally:
             store.close()
+            for failure in failures:  # listed at the end, even when the ingest stopped
+                _err(failure.message)
         if not quiet:
             _err(result.summary())
         if result.failures:
