@@ -179,21 +179,24 @@ _SCRIPTS = (
     ("hi", re.compile(r"[\u0900-\u097f]")),
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
 )
-_LETTER = re.compile(r"[^\W\d_]")
+_NON_LATIN = re.compile("[" + "".join(p.pattern[1:-1] for _, p in _SCRIPTS) + "]")
 
 
 def detect_language(text: str, *, min_words: int = 20) -> str:
     """An ISO 639-1 code for ``text``, or ``und``. Only the first 20,000 characters are
     looked at."""
     sample = text[:20_000]
-    letters = _LETTER.findall(sample)
-    if not letters:
+    words = _WORDS.findall(sample)
+    if not words:
         return "und"
-    for code, script in _SCRIPTS:
-        if len(script.findall(sample)) > 0.3 * len(letters):
-            return code
-    counts = Counter(w.lower() for w in _WORDS.findall(sample))
-    total = sum(counts.values())
+    letters = sum(map(len, words))
+    # the writing systems are only looked at one by one when there are enough of them
+    if len(_NON_LATIN.findall(sample)) > 0.3 * letters:
+        for code, script in _SCRIPTS:
+            if len(script.findall(sample)) > 0.3 * letters:
+                return code
+    counts = Counter(w.lower() for w in words)
+    total = len(words)
     if total < min_words:
         return "und"
     scores = sorted(((sum(counts[w] for w in stop) / total, lang)

@@ -256,7 +256,10 @@ def _sqlite_engine(url: URL) -> Engine:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(json_safe(value), ensure_ascii=False, allow_nan=False)
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # NaN or infinity somewhere: null instead (see json_safe)
+        return json.dumps(json_safe(value), ensure_ascii=False, allow_nan=False)
 
 
 def _make_engine(url: str) -> Engine:
