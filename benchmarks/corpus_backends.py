@@ -6,6 +6,11 @@ compared. Not a test: it takes minutes; its output is the record.
         [--pg-url postgresql+psycopg://...]   # default: $EVENHAND_TEST_PG_URL, else a
                                               # throwaway server started here (initdb)
 
+The analyser version names evenhand's release, not every edit of a working tree: run it
+from a fixed snapshot of the code (``git archive HEAD | tar -x -C SNAP``, ``git rev-parse
+HEAD > SNAP/COMMIT``, then ``PYTHONPATH=SNAP/src``) when others may be editing the tree,
+or the two backends may be analysed by different code.
+
 Everything goes through the real command line (``evenhand ingest``, ``run``, ``stats``),
 one store per backend, from empty. Written to ``--out``: each backend's stats as JSON (by
 outlet, month, side and role) and the per-outlet HTML view, and ``result.json`` with the
@@ -135,9 +140,16 @@ def main() -> None:
                                                 args.workers)
     same = {by: records["sqlite"]["stats"][by] == records["postgresql"]["stats"][by]
             for by in GROUPINGS}
+    import evenhand
+
+    package = Path(evenhand.__file__).resolve().parent
+    commit_file = package.parent.parent / "COMMIT"  # written into a `git archive` snapshot
     result = {
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
                     "load_average_at_end": round(os.getloadavg()[0], 2)},
+        "evenhand": {"package": str(package),
+                     "commit": commit_file.read_text().strip() if commit_file.is_file()
+                     else None},
         "inputs": INPUTS,
         "workers": args.workers,
         "identical_stats": same,
