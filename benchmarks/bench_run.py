@@ -263,8 +263,8 @@ def main() -> int:
                                        "ratio": round(r_ray["articles_per_s"]
                                                       / local["articles_per_s"], 3)}
             print(f"ray vs local, {w} workers: ray {r_ray['articles_per_s']} art/s "
-                  f"({r_ray['seconds']} s, peak {r_ray['peak_tree_rss_mib']} MiB in this "
-                  f"process tree; Ray's own daemons not counted), local "
+                  f"({r_ray['seconds']} s, peak {r_ray['peak_tree_rss_mib']} MiB for the "
+                  f"process tree: Ray's GCS, raylet and workers included), local "
                   f"{local['articles_per_s']} art/s ({local['seconds']} s, peak "
                   f"{local['peak_tree_rss_mib']} MiB): ratio "
                   f"{figures['ray_vs_local']['ratio']}", flush=True)
