@@ -106,6 +106,15 @@ def test_nothing_pending_starts_no_worker(tmp_path: Path) -> None:
     assert (summary.pending, summary.analysed, summary.failed) == (0, 0, 0)
 
 
+def test_run_with_an_unknown_model_is_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'model.db'}"
+    result = run_cli("run", "--db", url, "--model", "no_such_pipeline")
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("evenhand: cannot find spaCy pipeline "
+                                     "'no_such_pipeline': not an installed package or a "
+                                     "pipeline directory")
+
+
 def test_progress_bar_only_on_a_terminal_and_not_quiet() -> None:
     from evenhand.batch.progress import RunProgress
 
