@@ -18,7 +18,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --progress-bar off
 LOCK_CMD := uv pip compile pyproject.toml --extra model --extra postgres --extra ray --extra dev --generate-hashes \
 	--python-version 3.11 --only-binary :all: -o requirements.lock
 
-.PHONY: all venv run test lint bench eval train-cues lock clean
+.PHONY: all venv run test lint bench eval train-cues train-events lock clean
 
 all: test
 
@@ -53,11 +53,19 @@ eval: venv
 	$(BIN)/evenhand eval bias --gold $(SHARED)/data/bias/babe/babe_dev.jsonl --part held-out
 	$(BIN)/evenhand eval tone --gold $(SHARED)/data/bias/basil/basil_articles.jsonl
 	$(BIN)/evenhand eval stories --gold $(SHARED)/data/corpus/basil_articles.jsonl
+	for f in plover_gsr_cameo_manual conflibert_cameo_class petrarch2_unittest_records \
+		petrarch_validate_records_140226; do \
+		$(BIN)/evenhand eval events --gold $(SHARED)/data/events/$$f.jsonl || exit 1; done
 
 # Retrains the attribution-cue scorer on PolNeAR train (see docs/model-card-quote-cues.md).
 train-cues: venv
 	$(BIN)/python -m evenhand.evaluation.train_cues $(SHARED)/data/quotes/polnear/train.jsonl \
 		--output src/evenhand/pipeline/quote_cues.json
+
+# Retrains the events penta-class fallback on ConfliBERT train rows (docs/model-card-events.md).
+train-events: venv
+	$(BIN)/python -m evenhand.events.train_penta $(SHARED)/data/events/conflibert_cameo_class.jsonl \
+		--output src/evenhand/events/penta_fallback.json
 
 # Regenerates requirements.lock (runtime deps + extras "model" and "dev", all hash-pinned).
 # Uses uv from the venv, installing it there first if missing (uv itself is not locked).

@@ -412,6 +412,40 @@ def eval_tone(
         typer.echo(json.dumps(scores, indent=2))
 
 
+class EventSplit(StrEnum):
+    test = "test"
+    train = "train"
+    all = "all"
+
+
+@eval_app.command("events", epilog="Exit status: 0 on success; 1 when the gold file cannot "
+                  "be read or has no format evenhand can score.")
+def eval_events(
+    gold: Annotated[Path, typer.Option(
+        "--gold", metavar="FILE.jsonl", show_default=False,
+        help="An event gold file of shared/data/events (PLOVER records, PETRARCH suites, "
+             "ConfliBERT penta-class or actor spans); the format is detected.")],
+    split: Annotated[EventSplit, typer.Option(
+        "--split", help="For files with train/test rows (ConfliBERT): the rows "
+                        "scored.")] = EventSplit.test,
+    limit: LimitOption = None,
+    fmt: ScoreFormatOption = ScoreFormat.text,
+    model: ModelOption = None,
+) -> None:
+    """Score event coding: PLOVER category and actor-dyad accuracy, PETRARCH regression
+    passes, penta-class accuracy with a confusion matrix (metrics in docs/events.md)."""
+    import json
+
+    from .evaluation.events import evaluate_events, format_scores, load_event_gold
+
+    with _guard():
+        load_event_gold(gold)  # a bad gold file fails before the pipeline is loaded
+        scores = evaluate_events(gold, nlp=_pipeline(model), limit=limit,
+                                 split=None if split is EventSplit.all else split.value)
+        typer.echo(json.dumps(scores, indent=2) if fmt is ScoreFormat.json
+                   else format_scores(scores))
+
+
 # --- stories and compare (same story, different outlets; logic in evenhand.stories) --------
 
 WindowOption = Annotated[int, typer.Option(

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = ["COUNTED_MODES", "PENTA_NAMES", "PLOVER_RENAMES", "detect_format",
-           "evaluate_events", "format_scores", "main_event", "penta_class"]
+           "evaluate_events", "format_scores", "load_event_gold", "main_event", "penta_class"]
 
 COUNTED_MODES = frozenset({None, "claimed", "intended"})
 # PLOVER 0.5b1 (the gold-standard records) -> the current categories (Draft 0.8, 2021)
@@ -198,8 +198,10 @@ def _comparable(code: str | None, valid: frozenset[str] | None) -> bool:
 
 def score_cameo(rows: Sequence[dict[str, Any]], docs: Sequence[Doc],
                 valid: frozenset[str] | None) -> dict[str, Any]:
-    passed: list[str] = []
+    passed: list[str] = []  # the root test (below)
     failed: list[str] = []
+    detected: list[str] = []  # the detection test: an event coded iff the record has one
+    detection_scored = 0
     skipped = Counter[str]()
     gold_n = root_hits = code_hits = quad_hits = dyad_hits = 0
     pred_n = pred_hits = 0
@@ -210,6 +212,9 @@ def score_cameo(rows: Sequence[dict[str, Any]], docs: Sequence[Doc],
             continue
         counted = _counted(doc._.evenhand_events or [])
         gold = row.get("events") or []
+        detection_scored += 1
+        if bool(gold) == bool(counted):
+            detected.append(rid)
         if not gold:
             (passed if not counted else failed).append(rid)
             continue
@@ -241,6 +246,9 @@ def score_cameo(rows: Sequence[dict[str, Any]], docs: Sequence[Doc],
         "skipped": dict(skipped),
         "passed": len(passed),
         "pass_rate": _ratio(len(passed), scored),
+        "detection_scored": detection_scored,
+        "detection_passed": len(detected),
+        "detection_rate": _ratio(len(detected), detection_scored),
         "gold_events": gold_n,
         "root_recall": _ratio(root_hits, gold_n),
         "code_recall": _ratio(code_hits, gold_n),
@@ -248,6 +256,7 @@ def score_cameo(rows: Sequence[dict[str, Any]], docs: Sequence[Doc],
         "root_precision": _ratio(pred_hits, pred_n),
         "dyad_accuracy": _ratio(dyad_hits, gold_n),
         "passed_ids": passed,
+        "detection_passed_ids": detected,
     }
 
 
@@ -323,6 +332,20 @@ def _docs(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc]:
     yield from nlp.pipe(masked, batch_size=batch_size)
 
 
+def load_event_gold(path: str | Path) -> tuple[str, list[dict[str, Any]]]:
+    """The records of an event gold file and the scoring they get; an
+    :class:`EvaluationError` names the file and the problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise EvaluationError(f"{path}: cannot read (no such file)")
+    rows = [row for _, row in read_jsonl(path)]
+    fmt = detect_format(rows, path)
+    for n, row in enumerate(rows, 1):
+        if not isinstance(row.get("text"), str):
+            raise EvaluationError(f"{path}: record {row.get('id', n)} has no \"text\"")
+    return fmt, rows
+
+
 def evaluate_events(path: str | Path, nlp: Language | None = None, limit: int | None = None,
                     split: str | None = "test", batch_size: int = 64) -> dict[str, Any]:
     """Score ``evenhand_events`` against an event gold file of ``../shared/data/events``.
@@ -334,15 +357,11 @@ def evaluate_events(path: str | Path, nlp: Language | None = None, limit: int | 
     from ..pipeline import events as _events  # noqa: F401  registers the factory
 
     path = Path(path)
-    rows = [row for _, row in read_jsonl(path)]
-    fmt = detect_format(rows, path)
+    fmt, rows = load_event_gold(path)
     if split is not None and any("split" in r for r in rows):
         rows = [r for r in rows if r.get("split") == split]
         if not rows:
             raise EvaluationError(f"{path}: no records in split {split!r}")
-    for lineno, row in enumerate(rows, 1):
-        if not isinstance(row.get("text"), str):
-            raise EvaluationError(f"{path}: record {row.get('id', lineno)} has no text")
     if limit is not None:
         rows = rows[:limit]
     if nlp is None:
@@ -366,7 +385,8 @@ def evaluate_events(path: str | Path, nlp: Language | None = None, limit: int | 
 def format_scores(scores: dict[str, Any]) -> str:
     """A plain-text view of :func:`evaluate_events`' result."""
     lines = [f"{scores.get('gold', '')} ({scores['format']})"]
-    skip = {"gold", "format", "passed_ids", "confusion", "labels", "renamed_categories"}
+    skip = {"gold", "format", "passed_ids", "detection_passed_ids", "confusion", "labels",
+            "renamed_categories"}
     for key, value in scores.items():
         if key in skip:
             continue

@@ -285,6 +285,11 @@ class ActorCoder:
                           for g in c.children if g.dep_ == "pobj"), None)
             if inner is not None:
                 return self.refs(inner)
+        if head.pos_ == "NOUN" and head.i not in self.by_token:
+            # "old foes Gondor and Osgiliath": the names in apposition say who
+            named = [a for a in head.children if a.dep_ == "appos" and a.pos_ == "PROPN"]
+            if named:
+                return [r for a in named for t in (a, *a.conjuncts) for r in self.refs(t)]
         tokens = self.phrase(head)
         start = tokens[0].idx
         end = tokens[-1].idx + len(tokens[-1].text)

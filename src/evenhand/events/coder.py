@@ -370,6 +370,7 @@ class EventCoder:
         verbs.sort(key=lambda t: (_depth(t), t.i))
         consumed: set[int] = set()
         events: list[Event] = []
+        verb_of: dict[int, Token] = {}  # id(event) -> its verb
         seen: set[tuple[Any, ...]] = set()
         for verb in verbs:
             if verb.i in consumed:
@@ -388,6 +389,8 @@ class EventCoder:
                 if key not in seen:
                     seen.add(key)
                     events.append(event)
+                    verb_of[id(event)] = verb
+        events = _merge_repeats(events, verb_of)
         events.sort(key=lambda e: (e.trigger[0], e.start))
         return events
 
@@ -396,6 +399,8 @@ class EventCoder:
         heads, passive = self.subjects(verb)
         sources = [r for h in heads for r in self._refs(coder, h, quote_actor)]
         targets = self._targets(verb, decision, coder, quote_actor, passive)
+        if not any(r.coded for r in targets):
+            targets = self._nearest_target(verb, decision, coder, heads)
         if not any(r.coded for r in sources) and not any(r.coded for r in targets):
             if not keep_uncoded:
                 return []
@@ -426,6 +431,33 @@ class EventCoder:
                              trigger=trigger, code=code, source=source, target=target,
                              mode=mode, sentence=(sent.start_char, sent.end_char)))
         return out
+
+    def _nearest_target(self, verb: Token, decision: _Decision, coder: ActorCoder,
+                        sources: Sequence[Token]) -> list[ActorRef]:
+        """When no slot names a target: the first actor named in the verb's objects and
+        prepositional phrases ("welcomed *Reagan's* statement", "a mission between
+        *Syria* and ..."), as PETRARCH takes the first actor after the verb."""
+        if decision.reciprocal:
+            return []
+        skip = {t.i for s in sources for t in s.subtree}
+        holders = [c for c in verb.children if c.dep_ in _TARGET_HOLDERS and c.i > verb.i]
+        if decision.action is not None:
+            holders += [c for c in decision.action.children if c.dep_ in _TARGET_HOLDERS]
+        for holder in holders:
+            for tok in holder.subtree:
+                if tok.i in skip or tok.ent_type_ in _NOT_TARGETS or tok.pos_ not in (
+                        "PROPN", "NOUN") or tok.dep_ in ("compound", "npadvmod"):
+                    continue
+                if tok.dep_ not in ("poss", "pobj", "dobj", "appos", "conj", "dative",
+                                    "nsubjpass"):
+                    continue
+                # a named actor with a country (or an IGO), not "3,200 soldiers": the
+                # verb's own object is often what is sent or given, not to whom
+                refs = [r for r in coder.refs(tok) if r.code and not r.code.startswith("-")]
+                if refs:
+                    return [r for t in (tok, *tok.conjuncts) for r in coder.refs(t)
+                            if r.code and not r.code.startswith("-")]
+        return []
 
     def _targets(self, verb: Token, decision: _Decision, coder: ActorCoder,
                  quote_actor: Any | None, passive: bool) -> list[ActorRef]:
@@ -458,6 +490,30 @@ class EventCoder:
                 if any(r.coded for r in refs):
                     return refs
         return []
+
+
+_TARGET_HOLDERS = frozenset({"dobj", "dative", "prep", "pobj", "nsubjpass", "attr", "oprd"})
+_NOT_TARGETS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "PERCENT",
+                          "ORDINAL", "LOC", "FAC"})
+
+
+def _merge_repeats(events: list[Event], verb_of: dict[int, Token]) -> list[Event]:
+    """"China sent troops to take part in drills": one event, not one per verb. An event
+    whose code and source repeat those of an event of a verb above it is folded into
+    that one (which takes its target if it has none)."""
+    out: list[Event] = []
+    for event in events:
+        verb = verb_of[id(event)]
+        above = {a.i for a in verb.ancestors}
+        parent = next((e for e in events if e is not event and e.code == event.code
+                       and _key(e.source) == _key(event.source)
+                       and verb_of[id(e)].i in above), None)
+        if parent is None:
+            out.append(event)
+        elif parent.target is None and event.target is not None:
+            parent.target = event.target
+            parent.end = max(parent.end, event.target.end)
+    return out
 
 
 def _refusing(verb: Token) -> bool:
