@@ -22,7 +22,7 @@ from store_fixtures import COUNCIL, FOREST, WIRE, WIRE_COPY, report_for
 
 V1 = "evenhand-test/one"
 V2 = "evenhand-test/two"
-TIMESTAMPS = {"ingested_at", "created_at", "seen_at"}
+TIMESTAMPS = {"ingested_at", "created_at", "seen_at", "at"}
 
 
 def build(url: str) -> None:
@@ -46,6 +46,7 @@ def build(url: str) -> None:
                             (ids[1], V1, report_for(COUNCIL, events=False)),
                             (ids[2], V1, report_for(WIRE_COPY))])
         store.save_results([(ids[3], V2, report_for(FOREST))])
+        store.record_failures([(ids[3], V1, "the pipeline gave up")])
     finally:
         store.close()
 
@@ -80,7 +81,7 @@ def test_every_table_is_written_with_source_metadata(store_url: str, tmp_path: P
     assert {t: len(r) for t, r in rows.items()} == result.rows == {
         t: manifest["tables"][t]["rows"] for t in TABLES} == {
         "articles": 4, "exact_duplicates": 1, "near_duplicates": 1, "analyses": 3,
-        "quotes": 3, "actors": 6, "sides": 6, "events": 2, "findings": 3,
+        "failures": 1, "quotes": 3, "actors": 6, "sides": 6, "events": 2, "findings": 3,
         "indicators": 18}
     articles = {str(a["article_id"]): a for a in rows["articles"]}
     wire = next(a for a in articles.values() if a["external_id"] == "w1")
@@ -102,6 +103,9 @@ def test_every_table_is_written_with_source_metadata(store_url: str, tmp_path: P
     (link,) = rows["near_duplicates"]
     assert str(link["cross_outlet"]).lower() == "true"
     assert articles[str(link["duplicate_of"])]["external_id"] == "w1"
+    (failure,) = rows["failures"]
+    assert (failure["reason"], failure["outlet"], failure["analyzer_version"]) == (
+        "the pipeline gave up", "Fire Watch", V1)
     (dup,) = rows["exact_duplicates"]
     assert (dup["source"], dup["outlet"]) == ("copy-of-council.txt", "Mirror")
     assert str(dup["article_id"]) == str(council["article_id"])

@@ -865,8 +865,8 @@ def export(
         "--reports", help="Add each full report (JSON) to analyses.")] = False,
 ) -> None:
     """Export the store: articles (with full source metadata), exact and near duplicates,
-    analyses, quotes, actors, sides, events, findings and indicators, one file per table
-    in DIR, plus manifest.json.
+    analyses, failures, quotes, actors, sides, events, findings and indicators, one file
+    per table in DIR, plus manifest.json.
 
     Every row derived from a report carries its article's outlet, date, url, title,
     source and language, and the analyser version.

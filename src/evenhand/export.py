@@ -1,8 +1,9 @@
 """Export the corpus store as Parquet, JSONL or CSV: one file per table in a folder.
 
 ``evenhand export --format parquet|jsonl|csv --output DIR`` writes ``DIR/articles.EXT``,
-``exact_duplicates``, ``near_duplicates``, ``analyses``, ``quotes``, ``actors``, ``sides``,
-``events``, ``findings`` and ``indicators``, plus ``manifest.json`` (row counts, columns,
+``exact_duplicates``, ``near_duplicates``, ``analyses``, ``failures`` (articles the analyser
+could not analyse, with the reason), ``quotes``, ``actors``, ``sides``, ``events``,
+``findings`` and ``indicators``, plus ``manifest.json`` (row counts, columns,
 analyser version). Every row derived from a report carries its article's source metadata
 (outlet, date, url, title, source, source format, external id, language) and the analyser
 version, so a table is usable on its own. Offsets (``start``/``end``) are character offsets
@@ -36,8 +37,8 @@ from .store import models as m
 __all__ = ["ARTICLE_META", "EXPORT_FORMATS", "TABLES", "ExportResult", "export"]
 
 EXPORT_FORMATS = ("parquet", "jsonl", "csv")
-TABLES = ("articles", "exact_duplicates", "near_duplicates", "analyses", "quotes", "actors",
-          "sides", "events", "findings", "indicators")
+TABLES = ("articles", "exact_duplicates", "near_duplicates", "analyses", "failures",
+          "quotes", "actors", "sides", "events", "findings", "indicators")
 # The article's source metadata copied onto every row derived from its reports.
 ARTICLE_META = ("outlet", "date", "url", "title", "source", "source_format", "external_id",
                 "language")
@@ -83,6 +84,13 @@ def _queries(version: str | None, include_text: bool,
     if version is not None:
         analyses = analyses.where(an.analyzer_version == version)
     queries["analyses"] = analyses
+    failures = (select(m.Failure.article_id, m.Failure.analyzer_version, m.Failure.reason,
+                       m.Failure.at, *meta)
+                .join(a, a.id == m.Failure.article_id)
+                .order_by(m.Failure.article_id, m.Failure.analyzer_version))
+    if version is not None:
+        failures = failures.where(m.Failure.analyzer_version == version)
+    queries["failures"] = failures
     for name, model in _DERIVED.items():
         table = model.__table__
         keys = ("id", "analysis_id", "article_id")  # first, whatever the model's order
