@@ -45,6 +45,8 @@ from .markdown import (
     SEVERITY_LABEL,
     article_text,
     claims_summary,
+    event_mode,
+    event_party,
     excerpt,
     label,
     percent,
@@ -588,6 +590,26 @@ def _attribution(v: _View) -> str:
     return "".join(parts) + "</section>\n"
 
 
+def _events(v: _View) -> str:
+    if v.data.get("events") is None:
+        return ""
+    events = v.data["events"] or []
+    if not events:
+        return f'<section id="{v.p}events"><h2>Events</h2><p>No events coded.</p></section>\n'
+    rows = [(f"{esc(e['code'])} {esc(e['name'])}", esc(e.get("plover") or "—"),
+             esc(event_party(e.get("source"), v.names)),
+             esc(event_party(e.get("target"), v.names)),
+             f"{e['goldstein']:+.1f}" if isinstance(e.get("goldstein"), int | float) else "",
+             esc(event_mode(e, v.names)),
+             v.link(e["start"], e["end"], esc(excerpt(v.text[e["start"]:e["end"]], 90))))
+            for e in events]
+    return (f'<section id="{v.p}events"><details><summary><h2>Events ({len(events)})</h2>'
+            "</summary>"
+            + _table(["event (CAMEO)", "PLOVER", "source", "target", "Goldstein", "mode",
+                      "passage"], rows, num=(4,))
+            + "</details></section>\n")
+
+
 def _footer(v: _View) -> str:
     d = v.data
     warnings = "".join(f"<li>{esc(w)}</li>" for w in d.get("warnings") or [])
@@ -603,12 +625,12 @@ def _body(report: Report, text: str | None, prefix: str = "", offsets: bool = Fa
     v = _View(report, text, prefix)
     # the parts that link into the article come first: the article's anchors follow them
     findings, charts = _findings(v), _voice_chart(v) + _tone_chart(v)
-    sentences, attribution = _sentences(v), _attribution(v)
+    sentences, attribution, events = _sentences(v), _attribution(v), _events(v)
     article = _article(v, _annotations(v), offsets)
     charts_html = f'<section class="charts">{charts}</section>\n' if charts else ""
     return (f'<article class="report" id="{prefix}report">{_header(v)}{findings}{charts_html}'
-            f"{article}{_sides_table(v)}{_actors_table(v)}{_quotes_table(v)}{sentences}"
-            f"{attribution}{_footer(v)}</article>\n")
+            f"{article}{_sides_table(v)}{_actors_table(v)}{_quotes_table(v)}{events}"
+            f"{sentences}{attribution}{_footer(v)}</article>\n")
 
 
 def _head(title: str) -> str:

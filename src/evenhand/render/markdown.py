@@ -6,8 +6,8 @@ actor name or metadata is escaped (:func:`md_escape`), so an article can neither
 Markdown structure (tables, links, emphasis) nor raw HTML into the view.
 
 Optional sections appear only when their key is in the report with a value other than
-None: ``sentences`` (loaded terms), ``tone`` (tone by actor) and ``attribution``
-(attributed claims, vague and slanted attributions).
+None: ``sentences`` (loaded terms), ``tone`` (tone by actor), ``attribution``
+(attributed claims, vague and slanted attributions) and ``events`` (coded events).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from typing import Any, TextIO
 
 from ..report import Report
 
-__all__ = ["MarkdownWriter", "article_text", "excerpt", "md_escape", "render_markdown"]
+__all__ = ["MarkdownWriter", "article_text", "event_mode", "event_party", "excerpt", "md_escape",
+           "render_markdown"]
 
 EXCERPT_CHARS = 90  # quotes and evidence are cut to this many characters
 MAX_EVIDENCE = 8  # evidence excerpts listed per finding; the rest are counted
@@ -260,6 +261,40 @@ def _tone(data: Mapping[str, Any], text: str) -> list[str]:
                             right=(2, 4)), ""]
 
 
+def event_party(part: Mapping[str, Any] | None, names: Mapping[str, str]) -> str:
+    """A source or target: ``Xi Jinping (CHNGOV)``, ``the US (USA)``, ``—`` (not escaped)."""
+    if not part:
+        return "—"
+    who = names.get(part.get("actor") or "") or excerpt(str(part.get("text") or ""), 40)
+    return f"{who} ({part['code']})" if part.get("code") else who
+
+
+def event_mode(event: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """``reported``, ``negated``, ``claimed by Xi Jinping`` … (not escaped)."""
+    mode = event.get("mode") or "reported"
+    speaker = names.get(event.get("claimed_by") or "")
+    if speaker:
+        return f"claimed by {speaker}" if mode == "claimed" else f"{mode}, claimed by {speaker}"
+    return str(mode)
+
+
+def _events(data: Mapping[str, Any], text: str) -> list[str]:
+    if data.get("events") is None:
+        return []
+    lines = ["## Events", ""]
+    events = data["events"] or []
+    if not events:
+        return [*lines, "No events coded.", ""]
+    names = {a["id"]: a["name"] for a in data["actors"]}
+    rows = [(md_escape(f"{e['code']} {e['name']}"), md_escape(e.get("plover") or "—"),
+             md_escape(event_party(e.get("source"), names)),
+             md_escape(event_party(e.get("target"), names)), _score(e.get("goldstein")),
+             md_escape(event_mode(e, names)), _quoted(text, e["start"], e["end"], 70))
+            for e in events]
+    return [*lines, *_table(["Event (CAMEO)", "PLOVER", "Source", "Target", "Goldstein",
+                             "Mode", "Passage"], rows, right=(4,)), ""]
+
+
 def claims_summary(att: Mapping[str, Any]) -> str:
     """``3 of 4 factual claims (75%) are attributed to a source.``"""
     share, claims = att.get("attributed_claim_share"), att.get("claims")
@@ -299,8 +334,8 @@ def render_markdown(report: Report, text: str | None = None) -> str:
     data = report.to_dict()
     lines = _header(data)
     for section in (_findings(data, text), _sides(data), _quotes(data, text), _actors(data),
-                    _sentences(data, text), _tone(data, text), _attribution(data, text),
-                    _excluded(data, text)):
+                    _events(data, text), _sentences(data, text), _tone(data, text),
+                    _attribution(data, text), _excluded(data, text)):
         lines += section
     if data.get("warnings"):
         lines += ["## Warnings", "", *(f"- {md_escape(w)}" for w in data["warnings"]), ""]

@@ -151,6 +151,32 @@ def _sides_table(report: Report) -> Table:
     return table
 
 
+def _party(part: Mapping[str, Any] | None, names: Mapping[str, str]) -> Text:
+    if not part:
+        return Text("—", style="dim")
+    who = names.get(part.get("actor") or "") or _one_line(str(part.get("text") or ""), 30)
+    return Text.assemble(who, (f" {part['code']}" if part.get("code") else "", "dim"))
+
+
+def _events_table(report: Report, names: Mapping[str, str]) -> Table:
+    table = Table(title="Events", title_justify="left", box=box.SIMPLE_HEAD,
+                  show_edge=False, pad_edge=False)
+    table.add_column("event (CAMEO)", ratio=2, min_width=14)
+    table.add_column("source → target", ratio=2, min_width=14)
+    table.add_column("mode", no_wrap=True)
+    table.add_column("passage", ratio=4, min_width=20)
+    for e in report.events or []:
+        mode = e.get("mode") or "reported"
+        if e.get("claimed_by") in names:
+            mode += f" ({names[e['claimed_by']]})"
+        table.add_row(Text(f"{e['code']} {e['name']}"),
+                      Text.assemble(_party(e.get("source"), names), (" → ", "dim"),
+                                    _party(e.get("target"), names)),
+                      Text(mode, style="" if mode.startswith("reported") else "yellow"),
+                      Text(_one_line(str(e.get("text") or ""), 90)))
+    return table
+
+
 def _findings(report: Report, console: Console) -> None:
     console.print(Text("Findings", style="italic"))
     for f in report.findings:
@@ -177,6 +203,9 @@ def render_report(report: Report, console: Console) -> None:
     if report.sides:
         console.print()
         console.print(_sides_table(report))
+    if report.events:
+        console.print()
+        console.print(_events_table(report, names))
     if report.findings:
         console.print()
         _findings(report, console)
