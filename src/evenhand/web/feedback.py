@@ -11,6 +11,10 @@ reports are counted, triaged and answered once.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -151,7 +155,7 @@ def submit_report(store: Store, article_id: int, data: ReportInput, *, client_ha
     """Store one reader report, folded into its campaign, in one transaction."""
     comment, email = _check(data, max_comment_chars)
     now = _now()
-    with store.session(write=True) as s:
+    with _one_writer(store), store.session(write=True) as s:
         text = s.scalar(select(sm.Article.text).where(sm.Article.id == article_id))
         if text is None:
             raise NotFoundError(f"no article with id {article_id}")
@@ -192,6 +196,24 @@ def submit_report(store: Store, article_id: int, data: ReportInput, *, client_ha
         s.flush()
         return Submitted(report.id, article_id, campaign.id, campaign.report_count,
                          campaign.status, start, end)
+
+
+_WRITERS: weakref.WeakKeyDictionary[Store, threading.Lock] = weakref.WeakKeyDictionary()
+_WRITERS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _one_writer(store: Store) -> Iterator[None]:
+    """On SQLite, the app's report writers queue on a lock in the process rather than on
+    SQLite's busy timeout, whose back-off sleeps (up to 100 ms a try) would add that to a
+    writer's wait after the lock is long free. PostgreSQL takes writers concurrently."""
+    if store.dialect != "sqlite":
+        yield
+        return
+    with _WRITERS_LOCK:
+        lock = _WRITERS.setdefault(store, threading.Lock())
+    with lock:
+        yield
 
 
 def _campaign_for(s: Session, fp: cp.Fingerprint, threshold: float) -> Campaign | None:
