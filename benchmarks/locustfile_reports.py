@@ -26,8 +26,8 @@ MODE = os.environ.get("LOAD_MODE", "reports")
 TALLY = os.environ.get("LOAD_TALLY", "load-tally.json")
 CATEGORIES = ["one_sided_sourcing", "missing_perspective", "loaded_language", "factual_error",
               "misleading_headline", "other"]
-WORDS = ("source quote side voice balance minister union farmers agency statement figures "
-         "headline tone claim context missing").split()
+WORDS = ["source", "quote", "side", "voice", "balance", "minister", "union", "farmers",
+         "agency", "statement", "figures", "headline", "tone", "claim", "context", "missing"]
 
 statuses: Counter[int] = Counter()
 latencies_ms: list[float] = []  # of accepted requests (201 for reports, 200 for health)
