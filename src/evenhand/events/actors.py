@@ -107,7 +107,8 @@ class ActorRef:
 
     @property
     def coded(self) -> bool:
-        return bool(self.code) or self.named or self.actor is not None
+        """Whether the phrase is an actor an event can be about: coded or named."""
+        return bool(self.code) or self.named
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "code": self.code, "actor": self.actor,
@@ -303,13 +304,14 @@ class ActorCoder:
         if coordinated and len(countries) > 1:
             codes = list(dict.fromkeys(c for c, _ in countries))
             return [ActorRef(text, c + (word_sector or ""), actor.id if actor else None,
-                             start, end, named or actor is not None) for c in codes]
-        if actor is not None:
-            code = self._actor_code(actor, head, word_sector, countries)
-            return [ActorRef(text, code, actor.id, start, end, True)]
+                             start, end, named or _known(actor)) for c in codes]
         org = self._organization(tokens)
         if org is not None and (org == "IGO" or not countries):
-            return [ActorRef(text, org, None, start, end, named)]
+            return [ActorRef(text, org, actor.id if actor else None, start, end,
+                             named or _known(actor))]
+        if actor is not None:
+            code = self._actor_code(actor, head, word_sector, countries)
+            return [ActorRef(text, code, actor.id, start, end, _known(actor))]
         country = countries[0][0] if countries else None
         sector = word_sector
         if country and head.ent_type_ == "GPE" and self._is_capital(country, text):
@@ -340,6 +342,11 @@ class ActorCoder:
         if actor.type == "group" and role is None:
             sector = word_sector
         return _join(country, sector)
+
+
+def _known(actor: Any) -> bool:
+    """An evenhand actor that names someone: not "someone", "sources" or a document."""
+    return actor is not None and actor.type not in ("unnamed", "document")
 
 
 def _join(country: str | None, sector: str | None) -> str | None:
