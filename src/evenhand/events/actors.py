@@ -288,9 +288,9 @@ class ActorCoder:
                 return self.refs(inner)
         if head.pos_ == "NOUN" and head.i not in self.by_token:
             # "old foes Gondor and Osgiliath": the names in apposition say who
-            named = [a for a in head.children if a.dep_ == "appos" and a.pos_ == "PROPN"]
-            if named:
-                return [r for a in named for t in (a, *a.conjuncts) for r in self.refs(t)]
+            appos = [a for a in head.children if a.dep_ == "appos" and a.pos_ == "PROPN"]
+            if appos:
+                return [r for a in appos for t in (a, *a.conjuncts) for r in self.refs(t)]
         tokens = self.phrase(head)
         start = tokens[0].idx
         end = tokens[-1].idx + len(tokens[-1].text)
@@ -321,9 +321,9 @@ class ActorCoder:
             if inst is not None:
                 country, sector = inst.country, ROLE_SECTORS.get(inst.actor_role or "", "GOV")
             else:
-                org = self._lookup("organization_for", text)
-                if org is not None:
-                    sector = ROLE_SECTORS.get(org.role)
+                organization = self._lookup("organization_for", text)
+                if organization is not None:
+                    sector = ROLE_SECTORS.get(organization.role)
         return [ActorRef(text, _join(country, sector), None, start, end, named)]
 
     def _actor_code(self, actor: Any, head: Token, word_sector: str | None,
