@@ -136,6 +136,7 @@ def _locust(host: str, mode: str, users: int, per_user: int, seconds: int, artic
             workdir: Path) -> dict[str, Any]:
     tally = workdir / f"tally-{mode}-{time.monotonic_ns()}.json"
     env = {**os.environ, "LOAD_MODE": mode, "LOAD_PER_USER": str(per_user),
+           "LOAD_USERS": str(users),
            "LOAD_ARTICLE_ID": str(article_id), "LOAD_SPANS": json.dumps(_spans(ARTICLE)),
            "LOAD_TALLY": str(tally)}
     cmd = [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--host", host,

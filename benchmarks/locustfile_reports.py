@@ -22,6 +22,7 @@ from locust.exception import StopUser
 ARTICLE_ID = int(os.environ.get("LOAD_ARTICLE_ID", "1"))
 SPANS: list[list[int]] = json.loads(os.environ.get("LOAD_SPANS", "[[0, 10]]"))
 PER_USER = int(os.environ.get("LOAD_PER_USER", "50"))
+USERS = int(os.environ.get("LOAD_USERS", "1"))  # when all are done, the run ends
 MODE = os.environ.get("LOAD_MODE", "reports")
 TALLY = os.environ.get("LOAD_TALLY", "load-tally.json")
 CATEGORIES = ["one_sided_sourcing", "missing_perspective", "loaded_language", "factual_error",
@@ -32,6 +33,7 @@ WORDS = ["source", "quote", "side", "voice", "balance", "minister", "union", "fa
 statuses: Counter[int] = Counter()
 latencies_ms: list[float] = []  # of accepted requests (201 for reports, 200 for health)
 window = [float("inf"), 0.0]  # first request sent, last response received (perf_counter)
+finished = [0]
 
 
 class Reader(FastHttpUser):
@@ -44,6 +46,9 @@ class Reader(FastHttpUser):
     @task
     def send(self) -> None:
         if self.sent >= PER_USER:
+            finished[0] += 1
+            if finished[0] >= USERS and self.environment.runner is not None:
+                self.environment.runner.quit()  # else locust idles until --run-time
             raise StopUser()
         self.sent += 1
         started = time.perf_counter()
