@@ -13,12 +13,13 @@ SHARED ?= ../shared
 EXAMPLE ?= examples/example_article.txt
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+LOAD_ARGS ?=
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --progress-bar off
 
 LOCK_CMD := uv pip compile pyproject.toml --extra model --extra postgres --extra ray --extra dev --generate-hashes \
 	--python-version 3.11 --only-binary :all: -o requirements.lock
 
-.PHONY: all venv run test lint bench eval train-cues train-events lock clean
+.PHONY: all venv run test lint bench load eval train-cues train-events lock clean
 
 all: test
 
@@ -44,6 +45,10 @@ test: lint
 	@echo "$(BIN)/pytest $(PYTEST_ARGS)"; $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
 	exit $$rc
+
+# Loopback load test of the newsroom app's report submissions (locust, bounded; docs/web.md).
+load: venv
+	$(BIN)/python benchmarks/load_reports.py $(LOAD_ARGS)
 
 bench: venv
 	$(BIN)/python benchmarks/bench_analyze.py $(BENCH_ARGS)

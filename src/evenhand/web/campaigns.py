@@ -60,9 +60,14 @@ def fingerprint(comment: str, *, article_id: int, start: int | None, end: int | 
     return Fingerprint(hashlib.sha256(scope.encode()).hexdigest(), None)
 
 
+# The permutations depend only on the seed: made once, not for every comment.
+_REFERENCE = MinHash(num_perm=NUM_PERM, seed=_SEED)
+_PERMUTATIONS, _SCHEME = _REFERENCE.permutations, _REFERENCE.scheme
+
+
 def _signature(norm: str) -> bytes:
     grams = {norm[i:i + SHINGLE] for i in range(max(1, len(norm) - SHINGLE + 1))}
-    mh = MinHash(num_perm=NUM_PERM, seed=_SEED)
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
     mh.update_batch([g.encode("utf-8") for g in sorted(grams)])
     return np.asarray(mh.hashvalues, dtype="<u4").tobytes()
 

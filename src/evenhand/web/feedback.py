@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..errors import InputError, NotFoundError
@@ -180,9 +180,10 @@ def submit_report(store: Store, article_id: int, data: ReportInput, *, client_ha
                                 last_report_at=now)
             s.add(campaign)
             s.flush()
-            if fp.signature is not None:
-                s.add_all(CampaignBand(campaign_id=campaign.id, band=b, bucket=k)
-                          for b, k in cp.bands(fp.signature))
+            if fp.signature is not None:  # one executemany, not an ORM object a band
+                s.execute(insert(CampaignBand), [
+                    {"campaign_id": campaign.id, "band": b, "bucket": k}
+                    for b, k in cp.bands(fp.signature)])
         else:
             campaign.report_count += 1
             campaign.last_report_at = now
