@@ -69,6 +69,7 @@ _WISHES = frozenset({"demand", "call", "appeal", "request", "plea", "proposal", 
 # threats, comments): "will demand" is not turned into an intent to demand
 _SPEECH_ROOTS = frozenset({"01", "02", "03", "10", "11", "12", "13"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_PURPOSE = "purpose"  # mode() only: an aim ("to help"), reported as "intended", not recoded
 _MAX_PAIR = 4  # a reciprocal event among more actors than this is not spelled out
 
 
@@ -334,6 +335,8 @@ class EventCoder:
             governed = self.mode(head, hops + 1)
             if governed == "negated":
                 return "negated"
+            if governed == _PURPOSE:
+                return _PURPOSE
             if lemma in HYPOTHETICAL_GOVERNORS:
                 return "hypothetical"
             if lemma in INTENT_GOVERNORS:
@@ -341,11 +344,18 @@ class EventCoder:
             return governed
         if verb.dep_ == "ccomp" and lemma in DENYING:
             return "negated"
+        if verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                        for c in verb.children):
+            return _PURPOSE  # "sent troops to help"
         if verb.dep_ == "acl" and lemma in ("plan", "intention", "bid", "effort", "decision",
                                              "attempt", "move", "readiness", "willingness"):
             return "intended"
         if verb.dep_ in ("acl", "ccomp") and head.pos_ == "NOUN" and lemma in _WISHES:
             return "hypothetical"  # "its demand that the US ease sanctions"
+        if verb.dep_ == "ccomp":  # "to help Mali fight": as planned as what governs it
+            governed = self.mode(head, hops + 1)
+            return _PURPOSE if governed in ("intended", _PURPOSE) else \
+                governed if governed == "hypothetical" else None
         if verb.dep_ == "conj":
             return self.mode(head, hops + 1)
         return None
@@ -407,7 +417,9 @@ class EventCoder:
             sources, targets = [], []
         code = decision.code
         mode = self.mode(verb)
-        if mode == "intended" and code[:2] not in _SPEECH_ROOTS:
+        if mode == _PURPOSE:  # intended, but not announced: no intent code
+            mode = "intended"
+        elif mode == "intended" and code[:2] not in _SPEECH_ROOTS:
             code = self.dictionary.counterpart("intent", code, default=code)
         elif mode == "negated" and "04" <= code[:2] <= "08" and _refusing(verb):
             # "will not lift the ban": a refusal expressed now, coded as CAMEO does (12x)
