@@ -118,8 +118,12 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(nlp: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    _chromium()
+def chromium() -> str:
+    return _chromium()
+
+
+@pytest.fixture(scope="module")
+def site(chromium: str, nlp: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     import evenhand
 
     store = make_store(tmp_path_factory.mktemp("browser"))
@@ -146,12 +150,12 @@ def site(nlp: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def browser(site: Site) -> Iterator[Any]:
+def browser(chromium: str, site: Site) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=_chromium(),
+        b = p.chromium.launch(executable_path=chromium,
                               args=["--no-sandbox", "--headless", "--disable-gpu"])
         yield b
         b.close()

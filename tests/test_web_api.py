@@ -60,6 +60,8 @@ def test_openapi_lists_every_api_endpoint(store: Store) -> None:
     assert body["additionalProperties"] is False
     assert "misleading_headline" in json.dumps(body)
     assert not any(p.startswith(("/editor", "/articles")) for p in paths)  # pages are not API
+    health = client(store).get("/api/health")
+    assert health.status_code == 200 and health.json() == {"ok": True, "store": True}
 
 
 def test_unknown_paths_and_methods_answer_with_the_error_shape(store: Store) -> None:
