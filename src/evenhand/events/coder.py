@@ -68,7 +68,6 @@ _WISHES = frozenset({"demand", "call", "appeal", "request", "plea", "proposal", 
 # codes that already are statements about acts (intent, appeals, demands, refusals,
 # threats, comments): "will demand" is not turned into an intent to demand
 _SPEECH_ROOTS = frozenset({"01", "02", "03", "10", "11", "12", "13"})
-_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _PURPOSE = "purpose"  # mode() only: an aim ("to help"), reported as "intended", not recoded
 _MAX_PAIR = 4  # a reciprocal event among more actors than this is not spelled out
 
