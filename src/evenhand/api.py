@@ -96,16 +96,25 @@ def analyze_many(items: Iterable[Article | str], nlp: Language | None = None,
 
     Input is consumed as a stream, so memory stays flat over long batches.
     """
+    from .pipeline.quotes import HEADLINE_KEY
+
     nlp = nlp or _cached_pipeline(None)
     articles = (_as_article(item) for item in items)
 
-    def tuples() -> Iterator[tuple[str, Article]]:
+    def tuples() -> Iterator[tuple[Doc, Article]]:
         for article in articles:
             masked = article.masked_text()
             if not masked.strip():
                 article.warnings.append("no text left to analyse once the headline and "
                                         "boilerplate are set aside")
-            yield masked, article
+            doc = nlp.make_doc(masked)
+            # the headline is masked out of the parse; evenhand_quotes finds its
+            # attributions ("Sanders: ...", "... , minister says") by pattern
+            headline = next((r for r in article.regions if r.kind == "headline"), None)
+            if headline is not None:
+                doc.user_data[HEADLINE_KEY] = (headline.start,
+                                               article.text[headline.start:headline.end])
+            yield doc, article
 
     for doc, article in nlp.pipe(tuples(), as_tuples=True, batch_size=batch_size):
         yield annotate_balance(report_from_doc(doc, article, nlp), sides)

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from spacy.tokens import Doc, Token
 
+from .bounds import SpanModel
 from .lexicon import CLAUSAL_ONLY, COGNITION, CONTENT_OBJECT, CUE_LEMMAS, INTENT, SPEECH
 
 __all__ = ["DENSE_ROWS", "Candidate", "CueScorer", "dense_rows", "verb_candidate"]
@@ -78,10 +79,14 @@ def _subtree(tok: Token) -> list[Token]:
 
 def _complement(verb: Token) -> tuple[str, list[Token], Token | None]:
     children = list(verb.children)
-    for dep in ("ccomp", "xcomp"):
-        for child in children:
-            if child.dep_ == dep:
-                return dep, _subtree(child), child
+    # a clause after the verb first: one before it is the content only when there is none
+    # after ("The talks failed, he said"), and is otherwise often a misparse of the clause
+    # the verb belongs to ("Not only are they away, nobody knows what ...")
+    for after in (True, False):
+        for dep in ("ccomp", "xcomp"):
+            for child in children:
+                if child.dep_ == dep and (child.i > verb.i) == after:
+                    return dep, _subtree(child), child
     for child in children:
         if child.dep_ == "dobj":
             tokens = _subtree(child)
@@ -119,28 +124,71 @@ def _passive_agent(verb: Token) -> tuple[Token, Token] | None:
     return None if pobj is None else (subj, pobj)
 
 
-def _noun_claim(noun: Token) -> tuple[Token, Token] | None:
-    """"Trump's claim that ...", "his admission that ...": a noun with a possessor (the
-    speaker) and a that-clause (the content). (possessor, clause head) or None."""
+def _noun_claim(noun: Token) -> tuple[str, Token, Token] | None:
+    """"Trump's claim that ...", "his plan to ...", "Clinton's attack on ...": a noun with a
+    possessor (the speaker) and a that-clause, an infinitive or a prepositional object (the
+    content). (kind, possessor, content head) or None."""
     poss = next((c for c in noun.children if c.dep_ == "poss"), None)
     if poss is None:
         return None
     for child in noun.children:
         if child.dep_ in ("acl", "ccomp") and child.i > noun.i and any(
                 m.dep_ == "mark" and m.lower_ == "that" for m in child.children):
-            return poss, child
+            return "noun_that", poss, child
+    for child in noun.children:
+        if child.dep_ == "acl" and child.i > noun.i and child.tag_ == "VB" and any(
+                m.dep_ == "aux" and m.lower_ == "to" for m in child.children):
+            return "noun_to", poss, child
+    for child in noun.children:
+        if child.dep_ == "prep" and child.i > noun.i and child.lower_ in _NOUN_PREPS:
+            pobj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None:
+                return f"noun_prep:{child.lower_}", poss, pobj
+    return None
+
+
+def _predicate(word: Token) -> tuple[str, Token, Token] | None:
+    """"X is critical of Y", "X was sure (that) Y", "X is determined to Y", "X is a staunch
+    opponent of Y": an adjective or noun predicated of the speaker by a copula, with a
+    clause, an infinitive or a prepositional object. (kind, copula, content head) or None."""
+    if not ((word.pos_ == "ADJ" and word.dep_ == "acomp") or
+            (word.pos_ == "NOUN" and word.dep_ == "attr")):
+        return None
+    kind = "adj" if word.pos_ == "ADJ" else "attr"
+    for child in word.children:
+        if child.dep_ in ("ccomp", "xcomp") and child.i > word.i:
+            return f"{kind}_{child.dep_}", word.head, child
+    for child in word.children:
+        if child.dep_ == "prep" and child.i > word.i:
+            pobj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None:
+                return f"{kind}_prep:{child.lower_}", word.head, pobj
+    if kind == "adj":
+        # "it is clear that ...": the clause hangs on the copula
+        for child in word.head.children:
+            if child.dep_ == "ccomp" and child.i > word.i:
+                return "adj_ccomp", word.head, child
     return None
 
 
 def verb_candidate(verb: Token) -> Candidate | None:
     """The candidate attribution headed by ``verb``: a verb with a subject and a
     complement, a passive with an agent, or a noun with a possessor and a that-clause."""
-    if verb.pos_ == "NOUN":
+    if verb.pos_ in ("ADJ", "NOUN"):
+        pred = _predicate(verb)
+        if pred is not None:
+            kind, copula, head = pred
+            subj = subject_of(copula)
+            if subj is None:
+                return None
+            return _candidate(verb, subj, kind, _subtree(head), head)
+        if verb.pos_ == "ADJ":
+            return None
         claim = _noun_claim(verb)
         if claim is None:
             return None
-        possessor, clause = claim
-        return _candidate(verb, possessor, "noun_that", _subtree(clause), clause)
+        kind, possessor, head = claim
+        return _candidate(verb, possessor, kind, _subtree(head), head)
     if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("aux", "auxpass"):
         return None
     comp_dep, content, comp_head = _complement(verb)
@@ -166,9 +214,8 @@ def _candidate(verb: Token, subj: Token, comp_dep: str, content: list[Token],
     flags = _token_flags(verb.doc)
     lemma = verb.lemma_.lower()
     prep = ""
-    if comp_dep.startswith("prep:"):
-        prep = comp_dep[5:]
-        comp_dep = "prep"
+    if ":" in comp_dep:
+        comp_dep, prep = comp_dep.split(":", 1)
     n = len(content)
     quoted = bool(flags.quote[content[0].i:content[-1].i + 1].any())
     feats = [
@@ -211,7 +258,8 @@ def _candidate(verb: Token, subj: Token, comp_dep: str, content: list[Token],
         feats.append("punct_after")
     if subj.i > verb.i:
         feats.append("inverted")
-    if comp_head is not None and comp_dep in ("dobj", "prep", "passive_subj"):
+    if comp_head is not None and comp_dep in ("dobj", "prep", "passive_subj", "adj_prep",
+                                              "attr_prep", "noun_prep"):
         # "issued a statement", "raised concerns about", "expressed support for"
         feats += [f"head={comp_head.lemma_.lower()}",
                   f"lemma_head={lemma}|{comp_head.lemma_.lower()}"]
@@ -220,7 +268,59 @@ def _candidate(verb: Token, subj: Token, comp_dep: str, content: list[Token],
     start, end = flags.sentence_of(verb.i)
     if flags.quote[start:end].any():
         feats.append("sent_quoted")
+    if int(flags.say[start:end].sum()) > int(flags.say[verb.i]):
+        feats.append("sent_has_say")  # another "say"/"tell" in the sentence
+    feats += _context_features(verb, subj, comp_dep, content, comp_head)
     return Candidate(verb, subj, content, comp_dep, feats, comp_head)
+
+
+_REPORTING = SPEECH | COGNITION
+
+
+def _context_features(verb: Token, subj: Token, comp_dep: str, content: list[Token],
+                      comp_head: Token | None) -> list[str]:
+    """Where the cue sits in its sentence and what modifies it: "X said he *plans* to ..."
+    (nested in a reported clause), "said *in a statement*", "*his* support for"."""
+    feats = []
+    if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp"):
+        gov = verb.head.lemma_.lower()
+        feats.append(f"gov={verb.dep_}|{gov if gov in _REPORTING else verb.head.pos_}")
+    anc, depth = verb.head, 0
+    while anc.i != anc.head.i and depth < 6:
+        if anc.pos_ == "VERB" and anc.lemma_.lower() in _REPORTING:
+            feats.append("nested_in_report")
+            break
+        anc, depth = anc.head, depth + 1
+    feats.append(f"depth={min(depth, 4)}")
+    lo, hi = content[0].i, content[-1].i
+    for child in verb.children:
+        dep = child.dep_
+        if dep == "prep" and not lo <= child.i <= hi:
+            pobj = next((x for x in child.children if x.dep_ == "pobj"), None)
+            if pobj is not None:
+                what = pobj.lemma_.lower() if pobj.pos_ == "NOUN" else (
+                    pobj.ent_type_ or pobj.pos_)
+                feats.append(f"vprep={child.lower_}|{what}")
+        elif dep == "advmod":
+            feats.append(f"adv={child.lower_}")
+        elif dep == "dative" or (dep == "dobj" and comp_dep == "ccomp"):
+            feats.append(f"addressee={child.ent_type_ or child.pos_}")
+        elif dep == "aux":
+            feats.append(f"aux={child.lower_}")
+    if comp_head is not None and comp_dep == "dobj":
+        for child in comp_head.children:
+            if child.dep_ == "poss":
+                feats.append("obj_poss")
+            elif child.dep_ == "prep":
+                feats.append(f"obj_prep={comp_head.lemma_.lower()}|{child.lower_}")
+            elif child.dep_ == "det":
+                feats.append(f"obj_det={child.lower_}")
+    if subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she", "i", "we", "they"):
+        feats.append("subj_human")
+    first = content[0]
+    feats.append("first_lemma=" + (first.pos_ if first.pos_ in ("PROPN", "NUM")
+                                   else first.lemma_.lower()))
+    return feats
 
 
 class _Flags:
@@ -230,11 +330,13 @@ class _Flags:
         n = len(doc)
         self.quote = np.zeros(n, dtype=bool)
         self.verb = np.zeros(n, dtype=bool)
+        self.say = np.zeros(n, dtype=bool)
         self.sent_start = np.zeros(n + 1, dtype=np.int64)
         self.sent_end = np.zeros(n + 1, dtype=np.int64)
         for tok in doc:
             self.quote[tok.i] = tok.is_quote
             self.verb[tok.i] = tok.pos_ in ("VERB", "AUX")
+            self.say[tok.i] = tok.lemma_ in ("say", "tell")
         for sent in doc.sents:
             self.sent_start[sent.start:sent.end] = sent.start
             self.sent_end[sent.start:sent.end] = sent.end
@@ -268,6 +370,9 @@ def dense_rows(cand: Candidate, width: int) -> np.ndarray | None:
 
 
 _OBJECT_PREPS = frozenset({"as", "to", "for", "of", "about"})
+# the prepositions that introduce what a possessed noun is about: "Clinton's attack on ..."
+_NOUN_PREPS = frozenset({"of", "on", "about", "for", "against", "to", "over", "toward",
+                         "towards", "with"})
 _FIRST = frozenset({"that", "the", "to", "a", "he", "she", "it", "they", "his", "her", "what",
                     "how", "whether", "if", "why", "who", "which", "we", "i", "there"})
 
@@ -285,8 +390,11 @@ class CueScorer:
 
     def __init__(self, weights: dict[str, float] | None = None, threshold: float = 0.5,
                  meta: dict[str, object] | None = None,
-                 dense: dict[str, object] | None = None) -> None:
+                 dense: dict[str, object] | None = None,
+                 spans: SpanModel | None = None) -> None:
         self.weights = weights
+        # where an accepted candidate's content starts and ends (shipped in the same file)
+        self.spans = spans or SpanModel()
         self.threshold = threshold
         self.meta = meta or {}
         self._dense_w: np.ndarray | None = None
@@ -310,8 +418,10 @@ class CueScorer:
         except (FileNotFoundError, OSError):
             return cls(None)
         data = json.loads(raw)
+        bounds = data.get("bounds") or {}
         return cls(data["weights"], float(data.get("threshold", 0.5)), data.get("meta"),
-                   data.get("dense"))
+                   data.get("dense"), SpanModel(bounds.get("start"), bounds.get("end"),
+                                                float(bounds.get("margin", 0.0))))
 
     def score(self, cand: Candidate) -> float:
         """The logit: sparse weights plus the dense part where it applies."""

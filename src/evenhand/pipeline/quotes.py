@@ -24,13 +24,18 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ._doctext import doc_text
+from .bounds import BoundaryContext
 from .cues import CueScorer, subject_of, verb_candidate
-from .lexicon import CUE_LEMMAS, SPEECH
+from .headlines import headline_quotes
+from .lexicon import CUE_LEMMAS, SPEECH, word_set
 from .marks import MarkedQuote, find_marked_quotes
 
-__all__ = ["SPANS_KEY", "Quote", "QuoteFinder", "make_quotes"]
+__all__ = ["HEADLINE_KEY", "SPANS_KEY", "Quote", "QuoteFinder", "make_quotes"]
 
 SPANS_KEY = "evenhand_quotes"
+# doc.user_data[HEADLINE_KEY] = (offset, headline text): the headline the Doc's text has
+# blanked out (see Article.masked_text), whose attributions are then found by pattern
+HEADLINE_KEY = "evenhand_headline"
 
 # A marked quote shorter than this (in words) with no cue of its own is a scare quote or a
 # quoted term ("the “uniqueness and distinction” of ..."), not a quotation.
@@ -41,6 +46,20 @@ _SPEAKER_DROP = {"relcl", "advcl", "acl"}
 _DASH_SIGNED = re.compile(
     r"^[ \t\xa0]*(?P<quote>[\"“”][^\n]*?[\"“”])[ \t\xa0]*(?P<dash>[―—–]|--)[ \t\xa0]*"
     r"(?P<name>[A-Z][\w.'’-]*(?:[ \xa0][A-Z][\w.'’-]*){0,5}?)[ \t\xa0.]*$", re.M)
+# "TAPPER: And obviously, you're ...", "Q: Did the service ...", "Matthews: Well, ...": a
+# paragraph of a transcript or interview, opened by its speaker's name (in capitals, or up to
+# three capitalised words that the parser takes for a name) and a colon
+_TRANSCRIPT = re.compile(
+    r"^[ \t\xa0]*[\"“]?(?P<name>[A-Z][A-Z.'’-]*(?:[ \xa0][A-Z][A-Z.'’-]*){0,3}|"
+    r"[A-Z][a-z'’-]+(?:[ \xa0][A-Z][a-z'’-]+){0,2})[ \t\xa0]*(?P<colon>:)[ \t\xa0]+"
+    r"(?P<said>\S[^\n]*?)[ \t\xa0]*$", re.M)
+# labels that open a paragraph the same way without naming a speaker
+_NOT_SPEAKERS = word_set("""
+update updated note editor's editors correction clarification watch video photo photos audio
+listen read source sources credit byline dateline advertisement sponsored related breaking
+exclusive live opinion analysis editorial transcript summary abstract full text more also
+disclosure warning trigger spoiler poll polls chart graphic map
+""")
 
 
 @dataclass
@@ -121,7 +140,7 @@ class QuoteFinder:
                 if q:
                     found.append(q)
                 continue
-            if tok.pos_ not in ("VERB", "AUX", "NOUN"):
+            if tok.pos_ not in ("VERB", "AUX", "NOUN", "ADJ"):
                 continue
             q = self._verb_cue(tok)
             if q:
@@ -131,11 +150,16 @@ class QuoteFinder:
     def _verb_cue(self, verb: Token) -> Quote | None:
         cand = verb_candidate(verb)
         if cand is not None and self.scorer.accept(cand):
-            start, end = _char_span(cand.content)
+            content = cand.content
+            if self.scorer.spans.active:
+                first, last = self.scorer.spans.choose(
+                    BoundaryContext(verb, content, cand.comp_dep))
+                content = _trim_tokens([verb.doc[i] for i in range(first, last + 1)]) or content
+            start, end = _char_span(content)
             return Quote(start, end, "indirect", _char_span(_cue_tokens(verb)),
                          _char_span(_speaker_tokens(cand.subject)),
                          speaker_head=cand.subject.i, cue_head=verb.i)
-        if verb.pos_ == "NOUN" or verb.lemma_.lower() not in CUE_LEMMAS or \
+        if verb.pos_ in ("NOUN", "ADJ") or verb.lemma_.lower() not in CUE_LEMMAS or \
                 verb.dep_ in ("aux", "auxpass"):
             return None
         subj = subject_of(verb)
@@ -184,7 +208,7 @@ class QuoteFinder:
         text = doc_text(doc)
         marked = find_marked_quotes(text)
         candidates = self._cue_candidates(doc)
-        quotes = self._dash_attributions(doc, text)
+        quotes = self._dash_attributions(doc, text) + self._transcript_turns(doc, text)
         consumed = {mi for mi, mq in enumerate(marked)
                     if any(q.start <= mq.start and mq.end <= q.end for q in quotes)}
         pending_cues: list[Quote] = []
@@ -229,6 +253,7 @@ class QuoteFinder:
             q.kind = _kind(q, sums)
             if not q.spans:
                 q.spans = [(q.start, q.end)]
+        quotes += _headline(doc)
         quotes.sort(key=lambda q: (q.start, q.end))
         return quotes
 
@@ -246,6 +271,26 @@ class QuoteFinder:
             out.append(Quote(m.start("quote"), m.end("quote"), "direct",
                              (m.start("dash"), m.end("dash")), (start, end),
                              speaker_head=name.root.i))
+        return out
+
+    @staticmethod
+    def _transcript_turns(doc: Doc, text: str) -> list[Quote]:
+        """Transcript and interview paragraphs: "BLITZER: Senator, ..." / "Q: ..." / "A: ..."."""
+        out: list[Quote] = []
+        for m in _TRANSCRIPT.finditer(text):
+            name = m.group("name")
+            if name.lower() in _NOT_SPEAKERS or name.split()[0].lower() in _NOT_SPEAKERS:
+                continue
+            span = doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
+            if span is None or len(m.group("said").split()) < 4:
+                continue  # "Rubio: Finish second." is a forecast, not a turn
+            if not name.isupper() and not all(t.pos_ == "PROPN" for t in span):
+                continue  # "The result: ..." is not a speaker
+            if any(t.ent_type_ in ("GPE", "LOC", "DATE", "EVENT") for t in span):
+                continue  # "Nevada: ..." heads a list
+            out.append(Quote(m.start("said"), m.end("said"), "indirect",
+                             (m.start("colon"), m.end("colon")), (span.start_char, span.end_char),
+                             speaker_head=span.root.i))
         return out
 
     def _parenthetical(self, doc: Doc, cue: Quote, quotes: list[Quote]) -> Quote | None:
@@ -341,6 +386,26 @@ class QuoteFinder:
                 return Quote(mq.start, mq.end, "direct", None, last.speaker, spans=parts,
                              speaker_head=last.speaker_head, actor=last.actor)
         return Quote(mq.start, mq.end, "direct", None, None, spans=parts)
+
+
+def _headline(doc: Doc) -> list[Quote]:
+    """The attributions of the headline handed over in ``doc.user_data`` (its tokens are
+    not in the Doc: the quotes carry no token heads, and no actor until one is named)."""
+    given = doc.user_data.get(HEADLINE_KEY)
+    if not (isinstance(given, tuple) and len(given) == 2):
+        return []
+    offset, headline = given
+    marked = find_marked_quotes(headline)
+    sums = _quoted_letters(headline, marked)
+    out = []
+    for hq in headline_quotes(headline):
+        q = Quote(hq.content[0], hq.content[1], "indirect", hq.cue, hq.speaker)
+        q.kind = _kind(q, sums)
+        out.append(Quote(offset + q.start, offset + q.end, q.kind,
+                         (offset + hq.cue[0], offset + hq.cue[1]),
+                         (offset + hq.speaker[0], offset + hq.speaker[1]),
+                         spans=[(offset + q.start, offset + q.end)]))
+    return out
 
 
 def _attribution_only(doc: Doc, text: str, last: Quote, mq: MarkedQuote) -> bool:
