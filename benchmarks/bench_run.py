@@ -21,7 +21,10 @@ for their interpreter start and their pipeline load:
   of that store), which reads them from the store, analyses them with evenhand's full
   pipeline and saves every report and its derived rows.
 
-The ratio run/raw (articles per second) is the figure with the bar: >= 0.8.
+The ratio run/raw (articles per second) is the figure with the bar: >= 0.8. Both commands
+also run on the first ``--n0`` articles alone, which gives their marginal rates,
+(N - N0) / (T(N) - T(N0)): the throughput once started, without the fixed costs (interpreter,
+imports, pipeline load, the worker pool) that a short run is dominated by.
 
 Memory: the peak resident memory of the whole ``evenhand run`` process tree (driver and
 workers, sampled every 50 ms from /proc) for the smallest and the largest of
@@ -220,6 +223,8 @@ def ray_env(folder: Path) -> dict[str, str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=300, help="articles for the throughput runs")
+    ap.add_argument("--n0", type=int, default=30,
+                    help="articles of the short runs that give the marginal rates (0: none)")
     ap.add_argument("--workers", default="1,2", help="worker counts to compare, e.g. 1,2")
     ap.add_argument("--mem-sizes", default="300,3000")
     ap.add_argument("--no-memory", action="store_true")
@@ -244,17 +249,32 @@ def main() -> int:
             texts = corpus(base, args.n)
             template = prepared_store(texts, folder / f"n{args.n}")
             data = folder / f"n{args.n}" / "texts.jsonl"
+            if args.n0:
+                template0 = prepared_store(texts[:args.n0], folder / f"n{args.n0}")
+                data0 = folder / f"n{args.n0}" / "texts.jsonl"
         for w in [] if args.no_throughput else workers:
             r_raw = raw(data, args.n, model, w)
             r_run = run(template, folder, args.n, w)
             ratio = round(r_run["articles_per_s"] / r_raw["articles_per_s"], 3)
             row = {"workers": w, "raw": r_raw, "run": r_run, "ratio": ratio}
-            figures["throughput"].append(row)
             print(f"workers {w}: raw spaCy {r_raw['articles_per_s']} art/s "
                   f"({r_raw['seconds']} s), evenhand run {r_run['articles_per_s']} art/s "
                   f"({r_run['seconds']} s, {r_run['analysed']} stored): ratio {ratio} "
                   f"(bar >= {MIN_RATIO}) {'OK' if ratio >= MIN_RATIO else 'BELOW BAR'}",
                   flush=True)
+            if args.n0:
+                raw0 = raw(data0, args.n0, model, w)
+                run0 = run(template0, folder, args.n0, w)
+                marginal = {name: round((args.n - args.n0) / (big["seconds"] - small["seconds"]),
+                                        2)
+                            for name, big, small in (("raw", r_raw, raw0), ("run", r_run, run0))}
+                row["marginal"] = {**marginal, "n0": args.n0, "raw0": raw0, "run0": run0,
+                                   "ratio": round(marginal["run"] / marginal["raw"], 3)}
+                print(f"workers {w}, marginal rates ({args.n0} -> {args.n} articles): raw "
+                      f"{marginal['raw']} art/s, run {marginal['run']} art/s: ratio "
+                      f"{row['marginal']['ratio']} (fixed costs: raw {raw0['seconds']} s, "
+                      f"run {run0['seconds']} s for {args.n0} articles)", flush=True)
+            figures["throughput"].append(row)
         if not args.no_ray and not args.no_throughput:
             w = max(workers)
             local = next(r["run"] for r in figures["throughput"] if r["workers"] == w)
