@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from ..errors import InputError, NotFoundError
+from ..errors import InputError, NotFoundError, StoreError
 from ..store import Store
 from ..store import models as sm
 from . import campaigns as cp
@@ -172,31 +172,30 @@ def submit_report(store: Store, article_id: int, data: ReportInput, *, client_ha
             analysis = latest_analysis(s, article_id)
         fp = cp.fingerprint(comment, article_id=article_id, start=start, end=end,
                             category=data.category)
-        campaign = _campaign_for(s, fp, similarity)
-        if campaign is None:
-            campaign = Campaign(fingerprint=fp.key, signature=fp.signature,
-                                article_id=article_id, report_count=1, status="new",
-                                due_at=now + response_time, created_at=now, updated_at=now,
-                                last_report_at=now)
-            s.add(campaign)
-            s.flush()
-            if fp.signature is not None:  # one executemany, not an ORM object a band
-                s.execute(insert(CampaignBand), [
-                    {"campaign_id": campaign.id, "band": b, "bucket": k}
-                    for b, k in cp.bands(fp.signature)])
+        campaign_id = _campaign_for(s, fp, similarity)
+        if campaign_id is None:
+            campaign_id = _new_campaign(s, fp, article_id, now, now + response_time)
+            if campaign_id is None:  # a concurrent writer made it first: fold into that
+                campaign_id = s.scalar(select(Campaign.id)
+                                       .where(Campaign.fingerprint == fp.key))
+                if campaign_id is None:
+                    raise StoreError(f"campaign {fp.key[:12]} vanished while a report "
+                                     "was being stored")
+                _count_one_more(s, campaign_id, now)
         else:
-            campaign.report_count += 1
-            campaign.last_report_at = now
+            _count_one_more(s, campaign_id, now)
+        count, status = s.execute(select(Campaign.report_count, Campaign.status)
+                                  .where(Campaign.id == campaign_id)).one()
         report = BiasReport(
-            campaign_id=campaign.id, article_id=article_id,
+            campaign_id=campaign_id, article_id=article_id,
             analysis_id=analysis[0] if analysis else None,
             analyzer_version=analysis[1] if analysis else None, start=start, end=end,
             passage=text[start:end] if span else None, category=data.category,
             comment=comment, email=email, client_hash=client_hash, via=via, created_at=now)
         s.add(report)
         s.flush()
-        return Submitted(report.id, article_id, campaign.id, campaign.report_count,
-                         campaign.status, start, end)
+        return Submitted(report.id, article_id, campaign_id, int(count), str(status),
+                         start, end)
 
 
 _WRITERS: weakref.WeakKeyDictionary[Store, threading.Lock] = weakref.WeakKeyDictionary()
@@ -207,7 +206,9 @@ _WRITERS_LOCK = threading.Lock()
 def _one_writer(store: Store) -> Iterator[None]:
     """On SQLite, the app's report writers queue on a lock in the process rather than on
     SQLite's busy timeout, whose back-off sleeps (up to 100 ms a try) would add that to a
-    writer's wait after the lock is long free. PostgreSQL takes writers concurrently."""
+    writer's wait after the lock is long free. PostgreSQL takes writers concurrently:
+    identical reports meet at the campaign's unique fingerprint, where the later ones fold
+    in (see :func:`_new_campaign`)."""
     if store.dialect != "sqlite":
         yield
         return
@@ -217,9 +218,44 @@ def _one_writer(store: Store) -> Iterator[None]:
         yield
 
 
-def _campaign_for(s: Session, fp: cp.Fingerprint, threshold: float) -> Campaign | None:
-    """The campaign a report with this fingerprint folds into, if any."""
-    found = s.scalar(select(Campaign).where(Campaign.fingerprint == fp.key))
+def _new_campaign(s: Session, fp: cp.Fingerprint, article_id: int, now: datetime,
+                  due_at: datetime) -> int | None:
+    """Insert the campaign for ``fp``; its id, or None when a concurrent writer has just
+    inserted one with the same fingerprint (ON CONFLICT DO NOTHING: on PostgreSQL the
+    insert waits for that writer to commit rather than failing on the unique key)."""
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        raise StoreError(f"reader reports need SQLite or PostgreSQL, not {dialect}")
+    stmt = (dialect_insert(Campaign)
+            .values(fingerprint=fp.key, signature=fp.signature, article_id=article_id,
+                    report_count=1, status="new", due_at=due_at, created_at=now,
+                    updated_at=now, last_report_at=now)
+            .on_conflict_do_nothing(index_elements=[Campaign.fingerprint])
+            .returning(Campaign.id))
+    campaign_id = s.scalar(stmt)
+    if campaign_id is None:
+        return None
+    if fp.signature is not None:  # one executemany, not an ORM object a band
+        s.execute(insert(CampaignBand), [
+            {"campaign_id": campaign_id, "band": b, "bucket": k}
+            for b, k in cp.bands(fp.signature)])
+    return int(campaign_id)
+
+
+def _count_one_more(s: Session, campaign_id: int, now: datetime) -> None:
+    # counted in SQL, so concurrent writers on PostgreSQL do not lose each other's count
+    s.execute(update(Campaign).where(Campaign.id == campaign_id)
+              .values(report_count=Campaign.report_count + 1, last_report_at=now)
+              .execution_options(synchronize_session=False))
+
+
+def _campaign_for(s: Session, fp: cp.Fingerprint, threshold: float) -> int | None:
+    """The id of the campaign a report with this fingerprint folds into, if any."""
+    found = s.scalar(select(Campaign.id).where(Campaign.fingerprint == fp.key))
     if found is not None or fp.signature is None:
         return found
     keys = cp.bands(fp.signature)
@@ -230,9 +266,8 @@ def _campaign_for(s: Session, fp: cp.Fingerprint, threshold: float) -> Campaign 
         return None
     candidates = s.execute(select(Campaign.id, Campaign.signature)
                            .where(Campaign.id.in_(ids), Campaign.signature.is_not(None))).all()
-    best = cp.best_match(fp.signature, [(int(i), bytes(sig)) for i, sig in candidates
+    return cp.best_match(fp.signature, [(int(i), bytes(sig)) for i, sig in candidates
                                         if sig is not None], threshold)
-    return s.get(Campaign, best) if best is not None else None
 
 
 # --- triage ---------------------------------------------------------------------------------
