@@ -2,13 +2,15 @@
 
 A Ray Data pipeline of three stages:
 
-1. **read, in shards**: the driver lists the pending article ids (ids only) and cuts them
-   into shards; per shard, a Ray worker opens the store by URL and reads that shard's
-   articles (those still pending: another run may have got there first). Ray fuses this
-   stage into the next, so the read runs in the actor that analyses the shard;
+1. **read, in shards**: the driver lists the pending article ids (ids only), one row each,
+   in blocks of one shard; per shard, a Ray worker opens the store by URL and reads the
+   shard's articles (those still pending: another run may have got there first). Ray fuses
+   this stage into the next, so the read runs in the actor that analyses the shard, and the
+   article texts never pass through the driver;
 2. **analyse**: ``map_batches`` with a callable class on an actor pool
    (``ray.data.ActorPoolStrategy(size=workers)``): each actor loads the spaCy pipeline once,
-   in its constructor, and runs the same worker function as the local engine on every batch;
+   in its constructor, and runs the same worker function as the local engine on every batch
+   (a shard: both stages take batches of ``batch_size`` rows, so a fused task is one shard);
 3. **write, in shards**: the driver takes each analysed batch as it streams out and saves it
    in one transaction, so a killed run resumes from the store like a local one.
 
@@ -25,8 +27,7 @@ import json
 import logging
 import math
 import os
-from collections.abc import Callable, Iterator
-from itertools import islice
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, PipelineError
@@ -38,8 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = ["import_ray", "run_ray"]
 
-SHARD = 128  # articles read by one Ray task
-BATCH = 16  # articles per actor call, and per transaction on the way back
+BATCH = 16  # articles per shard: read, analysed and saved (one transaction) together
 INSTALL_HINT = "the Ray engine needs Ray: pip install 'evenhand[ray]'"
 
 
@@ -71,10 +71,10 @@ def _result_schema() -> Any:
 
 
 def _read_shard(batch: Any, url: str, version: str) -> Any:
-    """Stage 1, a Ray task: one shard of ids in, its still-pending articles out."""
+    """Stage 1: a shard of ids in, its still-pending articles out."""
     import pyarrow as pa
 
-    ids = [i for row in batch.column("ids").to_pylist() for i in row]
+    ids = batch.column("article_id").to_pylist()
     rows = [{"article_id": a.article_id, "text": a.text, "title": a.title,
              "outlet": a.outlet, "date": a.date, "url": a.url}
             for a in _store_io.fetch_pending(url, version, ids)]
@@ -109,11 +109,6 @@ def _quiet_ray_logs() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def _shards(ids: Iterator[int], size: int) -> Iterator[list[int]]:
-    while shard := list(islice(ids, size)):
-        yield shard
-
-
 def _init(ray: Any, workers: int) -> bool:
     """Join RAY_ADDRESS's cluster or start a local one; True when this call started it."""
     if ray.is_initialized():
@@ -121,7 +116,7 @@ def _init(ray: Any, workers: int) -> bool:
     options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
                                "logging_level": logging.ERROR}
     if not os.environ.get("RAY_ADDRESS"):
-        # One CPU per actor plus one for the read tasks; more when the machine has them.
+        # One CPU per actor plus one spare; more when the machine has them.
         options["num_cpus"] = max(workers + 1, os.cpu_count() or 1)
     ray.init(**options)
     return True
@@ -129,27 +124,24 @@ def _init(ray: Any, workers: int) -> bool:
 
 def run_ray(store: Store, save: Callable[[BatchOutcome], None], *, version: str,
             model: str | None = None, workers: int = 1, limit: int | None = None,
-            shard_size: int = SHARD, batch_size: int = BATCH) -> None:
+            batch_size: int = BATCH) -> None:
     """Analyse the pending articles on a Ray actor pool of ``workers`` actors; ``save`` is
-    called in this process with each analysed batch."""
+    called in this process with each analysed shard."""
     ray = import_ray()
     url = _store_io.store_url(store)
-    ids = list(_store_io.pending_ids(store, version, limit))  # ids only: 1M fit in ~40 MB
+    ids = [{"article_id": i} for i in _store_io.pending_ids(store, version, limit)]
     if not ids:
         return
-    # Ray fuses the read into the actors' stage, so a shard is one actor's task: at least
-    # a few shards per actor keep every actor busy on a small run.
-    size = max(1, min(shard_size, math.ceil(len(ids) / (4 * workers))))
-    shards = [{"ids": s} for s in _shards(iter(ids), size)]
     started = _init(ray, workers)
     _quiet_ray_logs()
     try:
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False  # evenhand draws its own
         dataset = (
-            ray.data.from_items(shards, override_num_blocks=len(shards))
+            # one block per shard: the fused read-and-analyse task takes a shard whole
+            ray.data.from_items(ids, override_num_blocks=math.ceil(len(ids) / batch_size))
             .map_batches(_read_shard, fn_kwargs={"url": url, "version": version},
-                         batch_size=1, batch_format="pyarrow")
+                         batch_size=batch_size, batch_format="pyarrow")
             # Ray 2.60 logs "Actor ... has constructor arguments in the object store" for
             # every actor pool (ray-project/ray#57733): harmless, whatever the arguments.
             .map_batches(Analyzer, fn_constructor_kwargs={"model": model, "version": version},
