@@ -123,6 +123,24 @@ def test_the_api_answers_503_without_a_store() -> None:
     assert r.status_code == 503 and is_error_shape(r.json(), 503)
 
 
+def test_a_failing_store_is_logged_but_its_detail_never_reaches_the_client(
+        store: Store, article_id: int, caplog: pytest.LogCaptureFixture) -> None:
+    from sqlalchemy import text
+
+    with store.engine.begin() as conn:  # the store breaks under the app
+        conn.execute(text("ALTER TABLE articles RENAME TO articles_gone"))
+    c = client(store)
+    with caplog.at_level("ERROR", logger="evenhand.web"):
+        for r in (c.get("/api/articles"), c.get(f"/articles/{article_id}",
+                                                headers={"accept": "text/html"})):
+            assert r.status_code == 503, r.text
+            for leak in (str(store.engine.url.database), "sqlite:", "FROM articles",
+                         "no such table", "SELECT"):
+                assert leak not in r.text, leak
+    assert is_error_shape(c.get("/api/articles").json(), 503)
+    assert "no such table: articles" in caplog.text  # the detail is logged
+
+
 # --- reader reports -------------------------------------------------------------------------
 
 def test_a_report_on_a_passage_is_stored_with_its_offsets(store: Store,

@@ -38,6 +38,8 @@ from ..errors import (
 __all__ = ["ApiError", "error_payload", "handle_error", "wants_html"]
 
 log = logging.getLogger("evenhand.web")
+# What a client is told when the store fails; the detail (database URL, SQL) is only logged.
+STORE_FAILED = "the corpus store is unavailable; please try again later"
 
 
 class ApiError(StarletteHTTPException):
@@ -108,8 +110,8 @@ def _classify(exc: Exception) -> tuple[int, str, list[dict[str, Any]], dict[str,
         return 404, str(exc), [], {}
     if isinstance(exc, AccessError):
         return 403, str(exc), [], {}
-    if isinstance(exc, StoreError):
-        return 503, f"the corpus store failed: {exc}", [], {}
+    if isinstance(exc, StoreError):  # its text names the database URL and the SQL: logged
+        return 503, STORE_FAILED, [], {}
     if isinstance(exc, ConfigError):
         return 400, str(exc), [], {}
     if isinstance(exc, PipelineError):
@@ -134,8 +136,8 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     if login_url and wants_html(request):  # an editor page without a session
         return RedirectResponse(login_url, status_code=303)
     if status >= 500:
-        log.error("%s %s: %s", request.method, request.url.path, message,
-                  exc_info=(type(exc), exc, exc.__traceback__))
+        log.error("%s %s: %s (%s: %s)", request.method, request.url.path, message,
+                  type(exc).__name__, exc, exc_info=(type(exc), exc, exc.__traceback__))
     if wants_html(request):
         from .deps import render  # deps imports this module
 
