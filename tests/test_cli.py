@@ -23,6 +23,7 @@ from typer.testing import CliRunner, Result
 import evenhand
 from evenhand import cli
 from evenhand.article import Article
+from evenhand.commands import _shared as cli_shared
 from evenhand.errors import PipelineError
 from evenhand.report import Report
 
@@ -91,6 +92,7 @@ def no_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the pipeline was loaded")
 
     monkeypatch.setattr(cli, "_pipeline", refuse)
+    monkeypatch.setattr(cli_shared, "pipeline", refuse)  # the other commands' loader
 
 
 # --- version and help -----------------------------------------------------------------------

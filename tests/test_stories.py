@@ -201,7 +201,9 @@ def test_stories_command_reports_bad_lines_and_goes_on(tmp_path: Path) -> None:
 def test_cli_defaults_match_the_library() -> None:
     import inspect
 
-    params = inspect.signature(cli.stories).parameters
+    from evenhand.commands.stories import stories
+
+    params = inspect.signature(stories).parameters
     assert params["window"].default == DEFAULT_WINDOW_DAYS
     assert params["threshold"].default == DEFAULT_THRESHOLD
 

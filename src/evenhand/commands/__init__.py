@@ -1,0 +1,1 @@
+"""The ``evenhand`` subcommands, one module per area; see evenhand.cli."""
