@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from ._util import one_line, read_errors
+
 __all__ = ["MASKED_KINDS", "Article", "InputFailure", "Region", "article_from_bytes",
            "article_from_text", "find_regions", "iter_articles", "looks_english"]
 
@@ -331,8 +333,10 @@ def iter_articles(paths: Sequence[str], *, stdin: TextIO | BinaryIO | None = Non
                 yield from _read_stream(stdin if stdin is not None else sys.stdin, max_chars)
             else:
                 yield from _read_path(path, max_chars)
-        except Exception as exc:  # a last resort: one line, never a traceback
-            yield InputFailure(source, f"cannot read: {_one_line(exc)}")
+        # only what the OS and the parsing libraries raise is the input's problem: a bug
+        # of ours must surface as one, not be blamed on the user's file
+        except read_errors() as exc:
+            yield InputFailure(source, f"cannot read: {one_line(exc)}")
 
 
 def article_from_text(text: str, *, source: str = "<text>", max_chars: int = 1_000_000,
@@ -353,11 +357,6 @@ def article_from_bytes(data: bytes, name: str, *,
     if Path(name).suffix.lower() in _HTML_SUFFIXES:
         return _html_article(chunks, name, max_chars, len(data))
     return _text_article(chunks, name, max_chars, len(data))
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _human(nbytes: int) -> str:
@@ -383,7 +382,7 @@ def _read_path(path: str, max_chars: int) -> Iterator[Article | InputFailure]:
         size: int | None = p.stat().st_size if p.is_file() else None
     except OSError as exc:
         yield InputFailure(path, _OS_PROBLEMS.get(type(exc))
-                           or (exc.strerror or _one_line(exc)).lower())
+                           or (exc.strerror or one_line(exc)).lower())
         return
     with f:
         chunks = _chunks(f.read)
@@ -556,7 +555,7 @@ def _html_article(chunks: Iterator[bytes], source: str, max_chars: int,
 
         doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False)
     except Exception as exc:
-        return InputFailure(source, f"cannot parse the HTML: {_one_line(exc)}")
+        return InputFailure(source, f"cannot parse the HTML: {one_line(exc)}")
 
     def meta(key: str) -> str | None:
         value = doc.get(key) if isinstance(doc, dict) else getattr(doc, key, None)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
+from .._util import one_line, read_errors
 from ..article import InputFailure, iter_articles
 from ..errors import ConfigError
 from .normalise import normalise_date
@@ -156,19 +157,16 @@ def _read(path: Path, kind: str, fields: dict[str, str], max_chars: int) -> Iter
                 yield from _warc_items(handle, source, max_chars)
             else:
                 yield from _feed_items(handle, source, max_chars)
-    except Exception as exc:  # a last resort: one line, never a traceback
-        yield InputFailure(source, f"cannot read: {_one_line(exc)}")
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 200 else text[:199] + "…"
+    # only what the OS and the parsing libraries raise is the file's problem: a bug of ours
+    # must surface as one (an internal error), not be blamed on the user's file
+    except read_errors() as exc:
+        yield InputFailure(source, f"cannot read: {one_line(exc)}")
 
 
 def _os_problem(exc: OSError) -> str:
     return {FileNotFoundError: "no such file", PermissionError: "permission denied",
             IsADirectoryError: "is a directory"}.get(type(exc)) or \
-        (exc.strerror or _one_line(exc)).lower()
+        (exc.strerror or one_line(exc)).lower()
 
 
 class _Prefixed(io.RawIOBase):
@@ -201,8 +199,8 @@ def _stdin_items(fields: dict[str, str], max_chars: int) -> Iterator[Item]:
         if head.lstrip().removeprefix(b"\xef\xbb\xbf").startswith(b"{"):
             yield from _jsonl_items(stream, "<stdin>", fields, max_chars)
             return
-    except Exception as exc:  # a last resort: one line, never a traceback
-        yield InputFailure("<stdin>", f"cannot read: {_one_line(exc)}")
+    except read_errors() as exc:  # the input's problem; a bug of ours surfaces as one
+        yield InputFailure("<stdin>", f"cannot read: {one_line(exc)}")
         return
     for got in iter_articles(["-"], stdin=stream, max_chars=max_chars):
         if isinstance(got, InputFailure):
@@ -339,7 +337,7 @@ def _csv_items(handle: BinaryIO, source: str, fields: Mapping[str, str],
         yield InputFailure(f"{source}:{line + 1}", f"invalid UTF-8 (byte "
                            f"0x{exc.object[exc.start]:02x}); the rest of the file is not read")
     except csv.Error as exc:
-        yield InputFailure(f"{source}:{line + 1}", f"malformed CSV: {_one_line(exc)}; the "
+        yield InputFailure(f"{source}:{line + 1}", f"malformed CSV: {one_line(exc)}; the "
                                                    "rest of the file is not read")
     finally:
         text.detach()
@@ -424,7 +422,7 @@ def _warc_items(handle: BinaryIO, source: str, max_chars: int) -> Iterator[Item]
             yield _warc_item(data, where, url, mime, ctype, record, max_chars)
     except (ArchiveLoadFailed, EOFError, zlib.error, ValueError, OSError) as exc:
         yield InputFailure(source, f"not a readable WARC after {records} records: "
-                                   f"{_one_line(exc)}")
+                                   f"{one_line(exc)}")
         return
     if watch.gzip and watch.inside and not cut:
         yield InputFailure(source, f"truncated WARC: the file ends inside a compressed "
@@ -480,11 +478,14 @@ _BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blo
 def html_to_text(html: str) -> str:
     """Paragraph text of an HTML fragment (a feed entry's content), one blank line between
     blocks."""
+    import lxml.etree
     import lxml.html
 
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except Exception:  # lxml refuses some fragments; fall back to dropping the tags
+    # lxml refuses some fragments (ValueError: NUL and control characters, an encoding
+    # declaration in a str); fall back to dropping the tags
+    except (lxml.etree.LxmlError, ValueError):
         plain = re.sub(r"<[^>]+>", " ", html)
     else:
         for el in root.iter():
@@ -514,7 +515,7 @@ def _feed_items(handle: BinaryIO, source: str, max_chars: int) -> Iterator[Item]
     parsed = feedparser.parse(data)  # bytes: never fetched from anywhere
     if not parsed.entries:
         bozo = parsed.get("bozo_exception")
-        why = _one_line(bozo) if parsed.get("bozo") and isinstance(bozo, BaseException) else ""
+        why = one_line(bozo) if parsed.get("bozo") and isinstance(bozo, BaseException) else ""
         yield InputFailure(source, "not an RSS or Atom feed" + (f": {why}" if why else "")
                            if not parsed.get("version") else "the feed has no entries")
         return
