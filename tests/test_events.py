@@ -286,6 +286,6 @@ def test_seed_article_events(nlp: Language, seed_article: Path) -> None:
     # the denial is a denial (016), by each of the two, and no attack is coded
     assert {("RUS", "016", None, None), ("CHN", "016", None, None)} <= dyads
     assert not any(e["code"][:2] in ("18", "19", "20") for e in events)
-    # "could escalate into a cold war" codes nothing as having happened
+    # the warning of what the drills might lead to codes nothing as having happened
     escalate = text.index("could escalate")
     assert not any(e["start"] <= escalate < e["end"] and e["mode"] is None for e in events)

@@ -281,13 +281,13 @@ class ActorCoder:
     # -- codes -------------------------------------------------------------------------------
     def refs(self, head: Token) -> list[ActorRef]:
         """One reference for the phrase, or one per coordinated country word in it."""
-        if head.lemma_.lower() in PARTITIVES:  # "a group of Moroccan diplomats"
+        if head.lemma_.lower() in PARTITIVES:  # "a team of Kenyan negotiators"
             inner = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
                           for g in c.children if g.dep_ == "pobj"), None)
             if inner is not None:
                 return self.refs(inner)
         if head.pos_ == "NOUN" and head.i not in self.by_token:
-            # "old foes Gondor and Osgiliath": the names in apposition say who
+            # "the rivals Arnor and Rohan": the names in apposition say who
             appos = [a for a in head.children if a.dep_ == "appos" and a.pos_ == "PROPN"]
             if appos:
                 return [r for a in appos for t in (a, *a.conjuncts) for r in self.refs(t)]

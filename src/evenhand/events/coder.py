@@ -15,8 +15,8 @@ China denied" → two events). A *reciprocal* verb with a coordinated subject an
 * ``negated``: "did not attack", "failed to meet", or inside what is denied ("denied that
   its troops attacked"): the denial itself is coded as such (016), the denied act only
   with this mode;
-* ``hypothetical``: "could escalate", "might attack", "if they attack", "have to oppose";
-* ``intended``: "will meet", "plans to send troops", "is willing to withdraw": coded, as
+* ``hypothetical``: "could escalate", "might attack", "if they attack", "have to retaliate";
+* ``intended``: "will meet", "plans to send troops", "is ready to mediate": coded, as
   CAMEO does, as the intent to act (036 "intent to meet", 0312, 138 "threaten force" …);
 * ``claimed``: inside a quote, not the reporter's own statement; ``claimed_by`` is the
   speaker's actor id (set for any mode);
@@ -140,7 +140,7 @@ class EventCoder:
             code = self.dictionary.noun(*self._keys(tok))
             if code:
                 return code
-            if tok.ent_type_ == "MONEY":  # "gave $2 million to ...": money is economic aid
+            if tok.ent_type_ == "MONEY":  # "gave $3 million to ...": money is economic aid
                 code = self.dictionary.noun("money")
                 if code:
                     return code
@@ -278,7 +278,7 @@ class EventCoder:
 
     def _antecedent(self, pron: Token) -> Token | None:
         """A pronoun's referent within its sentence: the subject of the clause that governs
-        it ("Syria says *it* is willing to ...")."""
+        it ("Norway says *it* is ready to mediate")."""
         low = pron.lower_
         cursor = pron.head
         for _ in range(4):
@@ -370,8 +370,8 @@ class EventCoder:
         by_id = {a.id: a for a in actors}
         spans = [(s, e, getattr(q, "actor", None)) for q in quotes
                  for s, e in (getattr(q, "spans", None) or [(q.start, q.end)])]
-        # participles that describe a noun ("a plane flying from Karachi", "the curfew
-        # imposed in 1990") are background, not events the sentence reports
+        # participles that describe a noun ("a convoy heading to the port", "the
+        # roadblock set up in 2004") are background, not events the sentence reports
         verbs = [t for t in doc if (t.pos_ in ("VERB", "AUX") and t.dep_ != "acl") or (
             t.pos_ == "ADJ" and t.dep_ == "acomp")]
         verbs = [t for t in verbs if self.entry(t) is not None]
@@ -421,7 +421,7 @@ class EventCoder:
         elif mode == "intended" and code[:2] not in _SPEECH_ROOTS:
             code = self.dictionary.counterpart("intent", code, default=code)
         elif mode == "negated" and "04" <= code[:2] <= "08" and _refusing(verb):
-            # "will not lift the ban": a refusal expressed now, coded as CAMEO does (12x)
+            # "will not lift the tariffs": a refusal expressed now, coded as CAMEO does (12x)
             code, mode = self.dictionary.counterpart("refuse", code), None
         who: list[ActorRef | None] = [r for r in sources if r.coded] or [None]
         whom: list[ActorRef | None] = [r for r in targets if r.coded] or [None]
@@ -479,7 +479,7 @@ class EventCoder:
             if decision.prefer_action_target:
                 places.insert(0, (decision.action, action_slots))
             else:
-                # "demanded that the US cancel ...": the one asked is the clause's subject
+                # "demanded that Chile free ...": the one asked is the clause's subject
                 places.append((decision.action, ("nsubj",)))
                 places.append((decision.action, action_slots))
         for holder, slots in places:
