@@ -239,3 +239,31 @@ def test_a_real_analysis_exports_offsets_into_the_text(nlp: Any, tmp_path: Path)
     assert len(quotes) == len(report["quotes"]) > 0
     assert all(WIRE[q["start"]:q["end"]] == q["text"] for q in quotes)
     assert {q["outlet"] for q in quotes} == {"Valdora Times"}
+
+
+def test_an_interrupted_export_never_leaves_a_manifest_of_mixed_files(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'i.db'}"
+    build(url)
+    folder = tmp_path / "out"
+    store = open_store(url)
+    try:
+        export(store, "jsonl", folder, analyzer_version=V1)
+        assert json.loads((folder / "manifest.json").read_text())["analyzer_version"] == V1
+        # a folder where sides.jsonl goes stops the move midway ("sides" sorts after
+        # "manifest"), as an interruption would: some files new, some old
+        (folder / "sides.jsonl").unlink()
+        (folder / "sides.jsonl").mkdir()
+        (folder / "sides.jsonl" / "x").write_text("in the way", encoding="utf-8")
+        with pytest.raises(ConfigError, match="cannot write"):
+            export(store, "jsonl", folder, analyzer_version=V2)
+        # the tables moved in so far are V2's, the rest V1's: no manifest may describe them
+        assert {r["analyzer_version"] for r in read(folder, "jsonl", "actors")} == {V2}
+        assert not (folder / "manifest.json").exists()
+        (folder / "sides.jsonl" / "x").unlink()
+        (folder / "sides.jsonl").rmdir()
+        export(store, "jsonl", folder, analyzer_version=V2)
+    finally:
+        store.close()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["analyzer_version"] == V2
+    assert manifest["tables"]["sides"]["rows"] == len(read(folder, "jsonl", "sides"))

@@ -10,7 +10,9 @@ version, so a table is usable on its own. Offsets (``start``/``end``) are charac
 into ``articles.text`` (or into the report's own text for HTML input).
 
 The export reads one consistent snapshot (one read transaction) even while a batch run
-writes, and replaces the files in DIR only once every table has been written.
+writes, and replaces the files in DIR only once every table has been written, each file
+whole. ``manifest.json`` is removed first and written last: when DIR has one, it describes
+the files it lists; an export interrupted while replacing files leaves DIR without one.
 """
 
 from __future__ import annotations
@@ -264,7 +266,12 @@ def export(store: Store, fmt: str, output: str | os.PathLike[str], *,
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
                                                encoding="utf-8")
         target.mkdir(exist_ok=True)
-        for file in sorted(staging.iterdir()):
+        # The manifest goes first and comes back last: while DIR has a manifest.json it
+        # describes the files beside it, so an export interrupted while moving its files
+        # in leaves none rather than one that describes a mix of old and new files.
+        (target / "manifest.json").unlink(missing_ok=True)
+        for file in sorted(staging.iterdir(), key=lambda f: (f.name == "manifest.json",
+                                                             f.name)):
             os.replace(file, target / file.name)  # each file appears whole, never half
     except OSError as exc:
         raise ConfigError(f"{target}: cannot write: {exc.strerror or exc}") from exc
