@@ -110,6 +110,11 @@ def test_articles_are_listed_filtered_and_read(store: Store, article_id: int) ->
     assert c.get("/api/articles?q=%25").json()["total"] == 0  # LIKE wildcards are literal
     one = c.get(f"/api/articles/{article_id}").json()
     assert one["text"] == ARTICLE and one["report"] is None and one["outlet"] == "Harbour Times"
+    # where the server read it from is for editors only
+    assert "source" not in one and ".txt" not in json.dumps(one)
+    editor = c.get(f"/api/articles/{article_id}", headers=bearer(make_user(store))).json()
+    assert editor["source"].endswith(".txt") and editor["text"] == ARTICLE
+    assert c.get(f"/api/articles/{article_id}", headers=bearer("eh_nope")).status_code == 401
     r = c.get("/api/articles/9999")
     assert r.status_code == 404 and is_error_shape(r.json(), 404)
     assert "9999" in r.json()["error"]

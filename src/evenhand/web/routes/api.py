@@ -132,8 +132,14 @@ def articles(request: Request, q: str | None = None, outlet: str | None = None,
 @router.get("/articles/{article_id}", responses=ERRORS,
             summary="One article: metadata, text and its newest report")
 def article(request: Request, article_id: int) -> dict[str, Any]:
-    view = get_article(store_of(request), article_id)
-    return asdict(view)
+    """``source`` (where the server ingested it from: a path on the server) only with an
+    editor's API token; the public view has no server-side detail."""
+    data = asdict(get_article(store_of(request), article_id))
+    source = data.pop("source")
+    if request.headers.get("authorization"):
+        api_editor(request)  # 401 for a bad token rather than a quietly public answer
+        data["source"] = source
+    return data
 
 
 @router.post("/articles/{article_id}/bias-reports", status_code=201, responses=ERRORS,
