@@ -205,11 +205,13 @@ def test_several_openers_of_a_new_store_create_it_once(store_url: str) -> None:
         except BaseException as exc:  # collected and re-raised in the test thread
             errors.append(exc)
 
-    threads = [threading.Thread(target=open_close) for _ in range(4)]
+    # daemon: a thread stuck on a lock must fail the test, not hang the interpreter's exit
+    threads = [threading.Thread(target=open_close, daemon=True) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread still runs after 120 s"
     assert not errors, errors
     assert counts(store_url)["articles"] == 0
 
@@ -406,11 +408,13 @@ def test_two_writers_saving_the_same_results_store_them_once(store_url: str) -> 
         finally:
             store.close()
 
-    threads = [threading.Thread(target=write) for _ in range(3)]
+    # daemon: a thread stuck on a lock must fail the test, not hang the interpreter's exit
+    threads = [threading.Thread(target=write, daemon=True) for _ in range(3)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread still runs after 120 s"
     assert not errors, errors
     c = counts(store_url)
     assert c["analyses"] == 4 and c["quotes"] == 4 and c["actors"] == 8
