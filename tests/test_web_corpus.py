@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,3 +67,30 @@ def test_stories_are_listed_and_compared_across_outlets(store: Store) -> None:
     assert not c.app.state.analyzer.loaded  # type: ignore[attr-defined]  # stored reports
     r = c.get("/stories/s000000000", headers={"accept": "text/html"})
     assert r.status_code == 404 and "no story" in r.text
+
+
+@pytest.mark.slow
+def test_a_story_analysed_on_view_is_saved_and_counts_against_the_analyse_limit(
+        tmp_path: Path, nlp: Any) -> None:
+    from evenhand.web.analysis import Analyzer
+
+    s = make_store(tmp_path)
+    try:
+        for text, outlet, date in ROWS:  # none analysed
+            add_article(s, text, outlet=outlet, date=date, title=text.split(" on ")[0])
+        c = client(s, analyzer=Analyzer(loader=lambda name: nlp), analyze_rate_limit=2)
+        page = c.get("/stories").text
+        story = page.split('href="/stories/')[1].split('"')[0]
+        assert c.get(f"/stories/{story}").status_code == 200
+        saved = s.counts()["analyses"]
+        assert saved == 2  # the story's two articles, analysed once and kept
+        assert c.get(f"/stories/{story}").status_code == 200  # read back: not analysed again
+        assert s.counts()["analyses"] == saved
+        singles = [sid for sid, ids in c.app.state.cache.get(  # type: ignore[attr-defined]
+            "stories", dict)["clustering"].stories.items() if len(ids) == 1]
+        assert c.get(f"/stories/{singles[0]}").status_code == 200  # the second analysis
+        r = c.get(f"/stories/{singles[1]}", headers={"accept": "application/json"})
+        assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+        assert c.get(f"/stories/{story}").status_code == 200  # nothing to analyse: no limit
+    finally:
+        s.close()

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from ..balance import SideMap
     from ..store import Store
 
-__all__ = ["analyse_and_compare", "cluster_articles", "read_story_map", "resolve_story",
-           "store_articles", "store_reports", "story_article", "story_table", "unique_articles"]
+__all__ = ["analyse_and_compare", "analyse_missing", "cluster_articles", "read_story_map",
+           "resolve_story", "store_articles", "store_reports", "story_article", "story_table",
+           "unique_articles"]
 
 Fail = Callable[[str, str], None]
 
@@ -77,12 +78,21 @@ def store_articles(store: Store) -> list[StoryArticle]:
 
 
 def store_reports(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """The latest stored report of each of the articles ``ids`` that has one."""
-    wanted = {int(i) for i in ids}
+    """The latest stored report of each of the articles ``ids`` that has one (only those
+    articles' analyses are read, not the corpus's)."""
+    from sqlalchemy import select
+
+    from ..store import models as sm
+
+    wanted = sorted({int(i) for i in ids})
     out: dict[str, dict[str, Any]] = {}
-    for meta, report in store.iter_analyses():
-        if meta.article_id in wanted:
-            out[str(meta.article_id)] = report
+    for start in range(0, len(wanted), 500):  # bounded IN lists
+        with store.session() as s:
+            rows = s.execute(select(sm.Analysis.article_id, sm.Analysis.report)
+                             .where(sm.Analysis.article_id.in_(wanted[start:start + 500]))
+                             .order_by(sm.Analysis.article_id, sm.Analysis.id)).all()
+        for article_id, report in rows:  # by analysis id: the last wins
+            out[str(article_id)] = report
     return out
 
 
@@ -138,19 +148,28 @@ def resolve_story(story: str, articles: Sequence[StoryArticle],
     return story, members
 
 
+def analyse_missing(articles: Sequence[StoryArticle], reports: Mapping[str, Any], *,
+                    nlp: Callable[[], Language], sides: SideMap | None = None
+                    ) -> dict[str, dict[str, Any]]:
+    """Reports (as dicts) of the ``articles`` with none in ``reports``, made now (``nlp()``
+    is called only when one is missing)."""
+    missing = [a for a in articles if a.id not in reports]
+    if not missing:
+        return {}
+    docs = [Article.from_text(a.text, source=a.id, id=a.id, title=a.title, outlet=a.outlet,
+                              date=a.date, url=a.url) for a in missing]
+    return {a.id: report.to_dict() for a, report in
+            zip(missing, analyze_many(docs, nlp=nlp(), sides=sides), strict=True)}
+
+
 def analyse_and_compare(story: str, articles: Sequence[StoryArticle], *,
                         nlp: Callable[[], Language], reports: Mapping[str, Mapping[str, Any]]
                         | None = None, sides: SideMap | None = None,
                         max_facts: int | None = None) -> dict[str, Any]:
     """Compare the story's articles (``evenhand/comparison-1`` data), analysing those with
     no report in ``reports`` (``nlp()`` gives the pipeline, loaded only then)."""
-    reports = dict(reports or {})
-    missing = [a for a in articles if a.id not in reports]
-    if missing:
-        docs = [Article.from_text(a.text, source=a.id, id=a.id, title=a.title, outlet=a.outlet,
-                                  date=a.date, url=a.url) for a in missing]
-        for a, report in zip(missing, analyze_many(docs, nlp=nlp(), sides=sides), strict=True):
-            reports[a.id] = report.to_dict()
+    reports = {**(reports or {}), **analyse_missing(articles, reports or {}, nlp=nlp,
+                                                    sides=sides)}
     items = [({"id": a.id, "outlet": a.outlet, "title": a.title, "date": a.date,
                "url": a.url, "text": a.text}, reports[a.id]) for a in articles]
     return compare_story(items, story, max_facts=max_facts)

@@ -3,15 +3,18 @@ each compared across outlets with the stories module's renderer."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ...errors import NotFoundError
+from ...errors import NotFoundError, StoreError
+from ...store import Store
 from ...stories import COMPARISON_CSS, comparison_body
 from ...stories.run import (
     analyse_and_compare,
+    analyse_missing,
     cluster_articles,
     store_articles,
     store_reports,
@@ -19,8 +22,9 @@ from ...stories.run import (
 )
 from ...stories.views import story_title
 from ..dashboard import dashboard_data
-from ..deps import render, store_of
+from ..deps import RateLimit, render, store_of
 
+log = logging.getLogger("evenhand.web")
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api", tags=["api"])
 # the clustering `evenhand stories` uses by default
@@ -98,11 +102,32 @@ async def story_page(request: Request, story: str) -> HTMLResponse:
     store = store_of(request)
     reports = await anyio.to_thread.run_sync(store_reports, store, ids)
     analyzer = request.app.state.analyzer
+    if any(m.id not in reports for m in members):
+        # the pipeline runs for this view: it counts against the client's analyses
+        RateLimit("analyze", "analyses")(request)
+
+    def work() -> dict[str, Any]:
+        fresh = analyse_missing(members, reports, nlp=analyzer.pipeline)
+        _save(store, fresh)  # the next view (and `evenhand compare --db`) reads them back
+        return analyse_and_compare(story, members, nlp=analyzer.pipeline,
+                                   reports={**reports, **fresh})
+
     # articles not analysed yet are analysed now, in the analysis thread
-    comparison = await analyzer.run(lambda: analyse_and_compare(
-        story, members, nlp=analyzer.pipeline, reports=reports))
+    comparison = await analyzer.run(work)
     return render(request, "story.html", {"title": story_title(comparison),
                                           "body": comparison_body(comparison)})
+
+
+def _save(store: Store, fresh: dict[str, dict[str, Any]]) -> None:
+    from ...store import analyzer_version
+
+    if not fresh:
+        return
+    try:
+        store.save_results([(int(i), analyzer_version(r.get("analyzer")), r)
+                            for i, r in fresh.items()])
+    except StoreError as exc:  # the page is still right; the analyses are made again later
+        log.warning("could not save %d story analyses: %s", len(fresh), exc)
 
 
 @router.get("/assets/comparison.css")
