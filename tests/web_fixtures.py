@@ -88,9 +88,26 @@ def settings(**changes: Any) -> WebSettings:
 
 
 def client(store: Store | None, analyzer: Analyzer | None = None,
-           **changes: Any) -> TestClient:
+           address: tuple[str, int] = ("testclient", 50000), **changes: Any) -> TestClient:
+    """``address``: the client's (host, port) as the server sees it."""
     app = create_app(store, settings(**changes), analyzer=analyzer)
-    return TestClient(app, base_url="https://testserver")
+    return TestClient(app, base_url="https://testserver", client=address)
+
+
+def stored_text(store: Store) -> str:
+    """Every value of every row of every table in the store, as text (to look for what
+    must never be stored)."""
+    from sqlalchemy import select
+
+    from evenhand.store.models import Base
+
+    out = []
+    with store.session() as s:
+        for table in Base.metadata.sorted_tables:
+            for row in s.execute(select(table)).all():
+                out.extend(v.decode("latin-1") if isinstance(v, bytes) else str(v)
+                           for v in row)
+    return "\n".join(out)
 
 
 def csrf_token(c: TestClient, path: str) -> str:
