@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError
 from ..events.classify import PENTA_NAMES, penta_class
+from ..events.modes import COUNTED_MODES, main_event
+from ..events.modes import counted as counted_events
 from ._jsonl import read_jsonl
 
 if TYPE_CHECKING:
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
 __all__ = ["COUNTED_MODES", "PENTA_NAMES", "PLOVER_RENAMES", "detect_format",
            "evaluate_events", "format_scores", "load_event_gold", "main_event", "penta_class"]
 
-COUNTED_MODES = frozenset({None, "claimed", "intended"})
 # PLOVER 0.5b1 (the gold-standard records) -> the current categories (Draft 0.8, 2021)
 PLOVER_RENAMES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE",
                   "FIGHT": "ASSAULT"}
@@ -81,33 +82,6 @@ def detect_format(rows: Sequence[dict[str, Any]], path: str | Path = "gold") -> 
                           "penta-classes or actor spans to score against")
 
 
-def _depth(doc: Doc, start: int) -> int:
-    span = doc.char_span(start, start + 1, alignment_mode="expand")
-    if span is None:
-        return 99
-    tok = span[0]
-    depth = 0
-    while tok.head is not tok and depth < 50:
-        tok, depth = tok.head, depth + 1
-    return depth
-
-
-def main_event(doc: Doc, events: Sequence[dict[str, Any]],
-               need_plover: bool = False) -> dict[str, Any] | None:
-    """The sentence's main event: among the counted ones, the one whose trigger is highest
-    in the parse (nearest the root), the first in the text on a tie."""
-    counted = [e for e in events if e["mode"] in COUNTED_MODES and
-               (e["plover"] or not need_plover)]
-    if not counted:
-        return None
-    return min(counted, key=lambda e: (_depth(doc, e["trigger"]["start"]),
-                                       e["trigger"]["start"]))
-
-
-def _counted(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [e for e in events if e["mode"] in COUNTED_MODES]
-
-
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -135,11 +109,11 @@ def score_plover(rows: Sequence[dict[str, Any]], docs: Sequence[Doc]) -> dict[st
         if not gold:
             continue
         events = doc._.evenhand_events or []
-        counted = _counted(events)
+        counted = counted_events(events)
         gold_cats = {PLOVER_RENAMES.get(e["plover"], e["plover"]) for e in gold}
         pred_cats = {e["plover"] for e in counted if e["plover"]}
         scored += 1
-        main = main_event(doc, events, need_plover=True)
+        main = main_event(doc, events, keep=lambda e: bool(e["plover"]))
         if main is not None:
             covered += 1
             correct += main["plover"] in gold_cats
@@ -210,7 +184,7 @@ def score_cameo(rows: Sequence[dict[str, Any]], docs: Sequence[Doc],
         if row.get("expected_error"):
             skipped["expected_error"] += 1
             continue
-        counted = _counted(doc._.evenhand_events or [])
+        counted = counted_events(doc._.evenhand_events or [])
         gold = row.get("events") or []
         detection_scored += 1
         if bool(gold) == bool(counted):
@@ -312,7 +286,7 @@ def score_actor_spans(rows: Sequence[dict[str, Any]], docs: Sequence[Doc]) -> di
         tp = fp = fn = 0
         for row, doc in zip(rows, docs, strict=True):
             gold = [_words(s) for s in row.get(key) or []]
-            pred = [_words(e[side]["text"]) for e in _counted(doc._.evenhand_events or [])
+            pred = [_words(e[side]["text"]) for e in counted_events(doc._.evenhand_events or [])
                     if e.get(side)]
             pred = [p for i, p in enumerate(pred) if p not in pred[:i]]
             hit = [any(len(g & p) / len(g | p) >= 0.5 for p in pred) for g in gold if g]

@@ -4,6 +4,7 @@
   (``cameo.yaml``) evenhand ships, written by the team;
 * :mod:`.actors` — CAMEO-style actor codes (country + sector) for sources and targets;
 * :mod:`.coder` — the coder itself, on spaCy's parse.
+* :mod:`.modes` — which modes count as reported, and a sentence's main event.
 
 The spaCy component is :mod:`evenhand.pipeline.events` (``evenhand_events``); the format is
 documented in docs/events.md.

@@ -5,7 +5,7 @@ The classes are those of the Phoenix/ConfliBERT "pentaclass": 0 statement (CAMEO
 4 material conflict (14-15, 17-20).
 
 The dictionary decides first: the class of the sentence's main event (the counted event
-highest in the parse; see :func:`evenhand.evaluation.events.main_event`), including events
+highest in the parse; see :func:`evenhand.events.modes.main_event`), including events
 whose actors cannot be coded ("a car bomb killed ..."). Only a sentence with no event at
 all goes to the fallback: a small logistic regression over the sentence's lemmas, trained
 on the ConfliBERT training sentences (``penta_fallback.json`` beside this module; model
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -26,6 +26,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from ..errors import ConfigError
+from .modes import main_event
 
 __all__ = ["MODEL_FILE", "PENTA_NAMES", "PentaFallback", "penta_class", "sentence_class",
            "sentence_features"]
@@ -33,7 +34,6 @@ __all__ = ["MODEL_FILE", "PENTA_NAMES", "PentaFallback", "penta_class", "sentenc
 MODEL_FILE = "penta_fallback.json"
 PENTA_NAMES = ("statement", "verbal cooperation", "material cooperation", "verbal conflict",
                "material conflict")
-COUNTED_MODES = frozenset({None, "claimed", "intended"})
 
 
 def penta_class(code: str) -> int:
@@ -115,21 +115,6 @@ def load_fallback() -> PentaFallback | None:
     return PentaFallback.from_json(path.read_text(encoding="utf-8"))
 
 
-def _main(doc: Doc, events: Sequence[Any]) -> Any | None:
-    counted = [e for e in events if e.mode in COUNTED_MODES]
-    if not counted:
-        return None
-
-    def depth(start: int) -> int:
-        span = doc.char_span(start, start + 1, alignment_mode="expand")
-        tok, n = (span[0], 0) if span is not None else (None, 99)
-        while tok is not None and tok.head is not tok and n < 50:
-            tok, n = tok.head, n + 1
-        return n
-
-    return min(counted, key=lambda e: (depth(e.trigger[0]), e.trigger[0]))
-
-
 def sentence_class(doc: Doc, coder: Any | None = None,
                    fallback: PentaFallback | None = None) -> tuple[int, str]:
     """``(class, how)`` for a one-sentence Doc that went through evenhand's pipeline;
@@ -140,7 +125,7 @@ def sentence_class(doc: Doc, coder: Any | None = None,
     actors = doc._.evenhand_actors if Doc.has_extension("evenhand_actors") else None
     quotes = doc._.evenhand_quotes if Doc.has_extension("evenhand_quotes") else None
     events = coder.code_doc(doc, actors or [], quotes or [], keep_uncoded=True)
-    main = _main(doc, events)
+    main = main_event(doc, events)
     if main is not None:
         return penta_class(main.code), "dictionary"
     model = fallback or load_fallback()
