@@ -10,6 +10,7 @@ Story "reopen": the same bridge reopening two months later (same words, another 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,14 +85,15 @@ def article(ident: str) -> dict[str, Any]:
     return dict(next(a for a in ARTICLES if a["id"] == ident))  # a copy: tests change it
 
 
-def report(text: str, actors: list[dict[str, Any]], *, sides: list[dict[str, Any]] = (),
+def report(text: str, actors: list[dict[str, Any]], *, sides: Sequence[dict[str, Any]] = (),
            tone: dict[str, Any] | None = None,
-           loaded: list[str] = (), events: list[dict[str, Any]] | None = None
+           loaded: Sequence[str] = (), events: list[dict[str, Any]] | None = None
            ) -> dict[str, Any]:
     """A report dict (schema evenhand/report-1) for ``text``, written by hand: its
     sentences from the light splitter, ``loaded`` words flagged where they first occur."""
-    sentences = [{"start": s, "end": e, "bias": 0.0, "biased": False, "loaded": []}
-                 for s, e in sentence_spans(text)]
+    sentences: list[dict[str, Any]] = [
+        {"start": s, "end": e, "bias": 0.0, "biased": False, "loaded": []}
+        for s, e in sentence_spans(text)]
     for word in loaded:
         start = text.index(word)
         for s in sentences:

@@ -156,6 +156,56 @@ def test_events_only_in_one_outlet(data: dict[str, Any]) -> None:
     assert [e["name"] for e in _col(data, "wire")["only_events"]] == ["Accuse"]
 
 
+def _event(text: str, word: str, code: str, name: str, plover: str | None, mode: str | None,
+           claimed_by: str | None = None, source: str = "LAB") -> dict[str, Any]:
+    at = text.index(word)
+    return {"start": at, "end": at + len(word), "code": code, "name": name, "plover": plover,
+            "source": {"text": "union", "code": source},
+            "target": {"text": "city", "code": "GOV"}, "mode": mode, "claimed_by": claimed_by}
+
+
+def test_only_events_follow_the_event_modes() -> None:
+    """Claimed events are reported (by a speaker) and shown marked as claimed; intents are
+    events; hypothetical and negated ones are not facts, here or in another outlet."""
+    items = _items()
+    (daily, daily_report), (_, _), (wire, wire_report) = items
+    text = wire["text"]
+    wire_report["events"] = [
+        _event(text, "blamed", "112", "Accuse", "ACCUSE", None),
+        _event(text, "blamed", "1011", "Demand aid", "REQUEST", "claimed", claimed_by="a1"),
+        _event(text, "blamed", "0311", "Intend economic cooperation", "AGREE", "intended",
+               claimed_by="a1"),
+        _event(text, "blamed", "173", "Arrest", "COERCE", "intended", source="COP"),
+        _event(text, "blamed", "190", "Use military force", "ASSAULT", "hypothetical"),
+        _event(text, "blamed", "040", "Consult", "CONSULT", "negated"),
+    ]
+    # daily reports the arrest as having happened (so it is not only in wire) and the
+    # demand only as something that did not happen (so the wire's claim still is)
+    daily_report["events"] = [
+        _event(daily["text"], "Ines", "173", "Arrest", "COERCE", None, source="COP"),
+        _event(daily["text"], "Ines", "1011", "Demand aid", "REQUEST", "negated")]
+    data = compare_story(items, "s1")
+    only = {e["name"]: e for e in _col(data, "wire")["only_events"]}
+    assert set(only) == {"Accuse", "Demand aid", "Intend economic cooperation"}
+    assert only["Accuse"]["claimed"] is False and only["Accuse"]["mode"] is None
+    claim = only["Demand aid"]
+    assert claim["claimed"] is True and claim["claimed_by_name"] == "Tomas Reyes"
+    intent = only["Intend economic cooperation"]
+    assert intent["mode"] == "intended" and intent["claimed"] is True
+    assert _col(data, "daily")["only_events"] == []  # its counted arrest is also in wire
+    text_view = render_comparison_text(data)
+    assert "event only here: Demand aid (union → city) [claimed by Tomas Reyes]" in text_view
+    assert "Intend economic cooperation (union → city) [intended; claimed by Tomas Reyes]" \
+        in text_view
+    assert "event only here: Accuse (union → city)\n" in text_view
+    assert "Use military force" not in text_view and "Consult" not in text_view
+    md = render_comparison_markdown(data)
+    assert "Demand aid (union → city) \\[claimed by Tomas Reyes\\]" in md
+    page = render_comparison_html(data)
+    assert "Demand aid (union → city) [claimed by Tomas Reyes]" in page
+    assert "Use military force" not in page
+
+
 def test_actor_keys() -> None:
     def key(name: str, kind: str = "person") -> str | None:
         return actor_key({"name": name, "type": kind})

@@ -7,7 +7,8 @@
 * per article: headline, voices by side, speakers quoted only by its outlet, loaded terms
   (and which of them only its outlet uses), tone toward the story's main actors, facts
   only its outlet reports (aligned sentence by sentence, see :mod:`.align`), and events
-  only its outlet reports when the reports carry events;
+  only its outlet reports when the reports carry events (reported ones: claimed events
+  marked as claimed, hypothetical and negated ones left out);
 * the story's main actors (named in at least two outlets) and the tone toward each;
 * the facts every outlet reports, in each outlet's words;
 * sides: heard by which outlets, and the **blindspot**: sides mentioned in the coverage
@@ -29,6 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..errors import InputError
+from ..events.modes import counted
 from ..lexicons import load_entries
 from .align import align_sentences, body_spans
 from .text import content_words, fold, normalise, stem
@@ -377,21 +379,33 @@ def _event_key(event: Mapping[str, Any]) -> tuple[str, str, str]:
 def _only_events(a: _Article, others: Sequence[_Article],
                  unique: Iterable[Any]) -> list[dict[str, Any]]:
     """Events (when the reports have them) whose kind and actors no other outlet reports,
-    *and* whose sentence is itself only in this outlet."""
+    *and* whose sentence is itself only in this outlet.
+
+    Only reported events count, as docs/events.md defines them (:mod:`evenhand.events.modes`):
+    mode null (the reporter's own account), ``claimed`` (a quoted speaker's account: kept,
+    with ``claimed_by`` and the speaker's name, so a view can mark it as claimed) and
+    ``intended`` (an announced intent, itself a CAMEO event). Hypothetical and negated
+    events are not facts: they are neither listed nor count as reported by another outlet."""
     events = a.report.get("events")
     if not events or not others:
         return []
-    elsewhere = {_event_key(e) for b in others for e in b.report.get("events") or []}
+    elsewhere = {_event_key(e) for b in others for e in counted(b.report.get("events") or [])}
     unique_spans = [(u.start, u.end) for u in unique]
+    names = {str(x.get("id")): x.get("name") for x in a.report.get("actors") or []
+             if isinstance(x, Mapping)}
     rows = []
-    for event in events:
-        if event.get("mode") not in (None, "", "asserted", "happened") or \
-                _event_key(event) in elsewhere:
+    for event in counted(events):
+        if _event_key(event) in elsewhere:
             continue
         if not any(s <= int(event.get("start", -1)) < e for s, e in unique_spans):
             continue
-        rows.append({k: event.get(k) for k in ("start", "end", "code", "name", "plover",
-                                                 "source", "target", "mode")})
+        row = {k: event.get(k) for k in ("start", "end", "code", "name", "plover",
+                                         "source", "target", "mode", "claimed_by")}
+        # a claim: inside a quote (mode "claimed", or an intent announced in a quote)
+        row["claimed"] = event.get("mode") == "claimed" or bool(event.get("claimed_by"))
+        row["claimed_by_name"] = names.get(str(event.get("claimed_by"))) \
+            if event.get("claimed_by") else None
+        rows.append(row)
     return rows
 
 

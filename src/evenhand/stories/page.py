@@ -4,7 +4,8 @@ Built from the plain ``evenhand/comparison-1`` data (so the web app can render i
 :func:`render_comparison_html` returns the whole page, :func:`comparison_body` only its
 ``<article>`` element and :data:`COMPARISON_CSS` its styles, for embedding. One stylesheet,
 no external resources, no JavaScript. Everything taken from the articles, their reports or
-their metadata is escaped with :func:`html.escape`; only ``http(s)`` URLs become links.
+their metadata is escaped (:func:`evenhand.render.html.esc`); only ``http(s)`` URLs become
+links.
 
 The look follows the single-report page (:mod:`evenhand.render.html`): the same fonts,
 greys and palette, each outlet keeping one colour (by the same hash of its name as sides
@@ -13,14 +14,13 @@ there, so an outlet has the same colour on every page).
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..render.html import NO_SIDE, PALETTE, side_colours
+from ..render.html import NO_SIDE, PALETTE, esc, side_colours
 from ..render.markdown import excerpt, label, percent
-from .views import story_title
+from .views import date_span, event_label, story_title
 
 __all__ = ["COMPARISON_CSS", "comparison_body", "render_comparison_html"]
 
@@ -28,13 +28,9 @@ FACTS_SHOWN = 12  # per column; the rest fold away
 SHARED_SHOWN = 6
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
 def _link(url: object, body: str) -> str:
     if isinstance(url, str) and re.match(r"https?://", url, re.I):
-        return f'<a href="{_e(url)}">{body}</a>'
+        return f'<a href="{esc(url)}">{body}</a>'
     return body
 
 
@@ -73,16 +69,14 @@ class _Page:
 
 def _header(p: _Page) -> str:
     d = p.data
-    dates = sorted(str(a["date"])[:10] for a in p.arts if a.get("date"))
-    span = "" if not dates else dates[0] if dates[0] == dates[-1] else \
-        f"{dates[0]} – {dates[-1]}"
+    span = date_span(d)
     outlets = " ".join(f'<span class="chip {p.outlet_cls(o)}"><span class="sw"></span>'
-                       f"{_e(o)}</span>" for o in d["outlets"])
+                       f"{esc(o)}</span>" for o in d["outlets"])
     return ('<header><p class="kicker">evenhand · same story, different outlets</p>'
-            f"<h1>{_e(story_title(d))}</h1>"
+            f"<h1>{esc(story_title(d))}</h1>"
             f'<p class="meta">{outlets} · {len(p.arts)} article'
-            f'{"s" if len(p.arts) != 1 else ""}' + (f" · {_e(span)}" if span else "")
-            + (f' · <span class="src">story {_e(d["story"])}</span>' if d.get("story") else "")
+            f'{"s" if len(p.arts) != 1 else ""}' + (f" · {esc(span)}" if span else "")
+            + (f' · <span class="src">story {esc(d["story"])}</span>' if d.get("story") else "")
             + "</p></header>\n")
 
 
@@ -92,8 +86,8 @@ def _summary(p: _Page) -> str:
     if blind:
         chips = " ".join(
             f'<span class="chip {p.side_cls(b["side"])}"><span class="sw"></span>'
-            f'{_e(b["side"])} <span class="o">{b["mentions"]} mention'
-            f'{"s" if b["mentions"] != 1 else ""} · {_e(", ".join(b["mentioned_by"]))}'
+            f'{esc(b["side"])} <span class="o">{b["mentions"]} mention'
+            f'{"s" if b["mentions"] != 1 else ""} · {esc(", ".join(b["mentioned_by"]))}'
             "</span></span>" for b in blind)
         items.append('<li class="finding warning"><span class="badge warning">blindspot</span>'
                      "<p>Sides mentioned in the coverage and never quoted in any of it:</p>"
@@ -102,8 +96,8 @@ def _summary(p: _Page) -> str:
     for side, outlets in (p.data["sides"].get("heard_by") or {}).items():
         if n > 1 and len(outlets) == 1:
             items.append(f'<li class="finding notice"><span class="badge notice">one outlet'
-                         f"</span><p><b>{_e(side)}</b> is heard only in "
-                         f"<b>{_e(outlets[0])}</b>.</p></li>")
+                         f"</span><p><b>{esc(side)}</b> is heard only in "
+                         f"<b>{esc(outlets[0])}</b>.</p></li>")
     if not items:
         return ""
     return p.section("summary", "The coverage as a whole",
@@ -115,14 +109,14 @@ def _headlines(p: _Page) -> str:
     for a in p.arts:
         h = a["headline"]
         distinct = set(h.get("distinct_words") or [])
-        words = " ".join(f"<mark class=\"dw\">{_e(w)}</mark>" if _core(w) in distinct
-                         else _e(w) for w in str(h.get("text") or "").split())
-        loaded = " ".join(f'<span class="term">{_e(t["text"])}</span>'
+        words = " ".join(f"<mark class=\"dw\">{esc(w)}</mark>" if _core(w) in distinct
+                         else esc(w) for w in str(h.get("text") or "").split())
+        loaded = " ".join(f'<span class="term">{esc(t["text"])}</span>'
                           for t in h.get("loaded_terms") or [])
-        cells.append(f'<p class="outlet"><span class="sw"></span>{_e(a["outlet"])}</p>'
+        cells.append(f'<p class="outlet"><span class="sw"></span>{esc(a["outlet"])}</p>'
                      f'<h3 class="headline">{_link(a.get("url"), words or "(untitled)")}</h3>'
-                     f'<p class="small">{_e(a.get("date") or "")} · '
-                     f'<span class="src">{_e(a["id"])}</span></p>'
+                     f'<p class="small">{esc(a.get("date") or "")} · '
+                     f'<span class="src">{esc(a["id"])}</span></p>'
                      + (f'<p class="small">loaded: {loaded}</p>' if loaded else ""))
     return p.section("headlines", "Headlines", p.grid(cells, "heads"),
                      "Highlighted: words no other outlet's headline uses.")
@@ -137,12 +131,12 @@ def _voices(p: _Page) -> str:
             bar = (f'<div class="box"><div class="bar" style="width:{100 * share:.1f}%">'
                    "</div></div>" if isinstance(share, int | float) else "")
             speakers = ", ".join(
-                f'{_e(s["name"])}<span class="o"> {_e(label(s.get("role")))}'
+                f'{esc(s["name"])}<span class="o"> {esc(label(s.get("role")))}'
                 f' ×{s.get("quotes") or 0}</span>' for s in v["speakers"][:8])
             more = len(v["speakers"]) - 8
             rows.append(f'<div class="voice {p.side_cls(v.get("side"))}">'
                         f'<p class="side"><span class="sw"></span>'
-                        f'{_e(v.get("side") or "no side")} · {v["quotes"]} quote'
+                        f'{esc(v.get("side") or "no side")} · {v["quotes"]} quote'
                         f'{"s" if v["quotes"] != 1 else ""}'
                         + (f" · {percent(share)}" if isinstance(share, int | float) else "")
                         + f"</p>{bar}<p class=\"who\">{speakers}"
@@ -153,11 +147,11 @@ def _voices(p: _Page) -> str:
             f'<p class="count"><b>{a["quotes"]}</b> quote{"s" if a["quotes"] != 1 else ""}</p>'
             + ("".join(rows) or '<p class="empty">No attributed quotes.</p>')
             + (f'<p class="small"><span class="never">never quoted:</span> '
-               f'{_e(", ".join(never))}</p>' if never else "")
+               f'{esc(", ".join(never))}</p>' if never else "")
             + ('<h4>Quoted only here</h4><ul class="plain">' + "".join(
-                f'<li><b>{_e(s["name"])}</b> <span class="o">{_e(label(s.get("role")))} '
+                f'<li><b>{esc(s["name"])}</b> <span class="o">{esc(label(s.get("role")))} '
                 f'×{s["quotes"]}'
-                + (f' · named, not quoted, in {_e(", ".join(s["mentioned_by"]))}'
+                + (f' · named, not quoted, in {esc(", ".join(s["mentioned_by"]))}'
                    if s.get("mentioned_by") else " · not named elsewhere")
                 + "</span></li>" for s in only) + "</ul>" if only else ""))
     return p.section("voices", "Who is heard", p.grid(cells),
@@ -185,22 +179,22 @@ def _tone(p: _Page) -> str:
             cells.append(
                 f'<div class="diverge"><div class="axis"></div><div class="bar '
                 f'{"neg" if score < 0 else "pos"}" style="left:{left:.1f}%;width:{width:.1f}%">'
-                f'</div></div><span class="num"><b>{score:+.2f}</b> {_e(t.get("label") or "")}'
+                f'</div></div><span class="num"><b>{score:+.2f}</b> {esc(t.get("label") or "")}'
                 f" · {mentions} mention{'s' if mentions != 1 else ''}</span>")
-        rows.append(f'<h4 class="actor">{_e(m["name"])}</h4>' + p.grid(cells, "tone"))
+        rows.append(f'<h4 class="actor">{esc(m["name"])}</h4>' + p.grid(cells, "tone"))
     return p.section("tone", "Tone toward the main actors", "".join(rows),
                      "Actors named by at least two outlets; tone from the clauses where each "
                      "acts, is acted on or is described, its own quotes excluded.")
 
 
 def _fact(f: Mapping[str, Any]) -> str:
-    anchors = " ".join(f'<span class="anchor">{_e(w)}</span>'
+    anchors = " ".join(f'<span class="anchor">{esc(w)}</span>'
                        for w in f.get("new_anchors") or [])
     closest = "".join(
-        f'<li><b>{_e(c["outlet"])}</b> <span class="o">similarity {c["score"]:.2f} · '
+        f'<li><b>{esc(c["outlet"])}</b> <span class="o">similarity {c["score"]:.2f} · '
         f'{percent(c.get("covered_words"))} of its words anywhere there</span><br>'
-        f'{_e(excerpt(c["text"] or "(no sentence)", 220))}</li>' for c in f.get("closest") or [])
-    return (f'<li class="fact"><p>{_e(f["text"])}</p>'
+        f'{esc(excerpt(c["text"] or "(no sentence)", 220))}</li>' for c in f.get("closest") or [])
+    return (f'<li class="fact"><p>{esc(f["text"])}</p>'
             + (f'<p class="small">new here: {anchors}</p>' if anchors else "")
             + (f'<details><summary>closest elsewhere</summary><ul class="plain">{closest}'
                "</ul></details>" if closest else "") + "</li>")
@@ -212,7 +206,7 @@ def _facts(p: _Page) -> str:
         facts = a["only_facts"]
         shown, rest = facts[:FACTS_SHOWN], facts[FACTS_SHOWN:]
         body = (f'<p class="count"><b>{a["only_facts_total"]}</b> only in '
-                f'{_e(a["outlet"])}</p>'
+                f'{esc(a["outlet"])}</p>'
                 + (f'<ul class="facts">{"".join(_fact(f) for f in shown)}</ul>' if shown
                    else '<p class="empty">Nothing found that only this outlet reports.</p>')
                 + (f'<details class="more"><summary>{len(rest)} more</summary><ul class="facts">'
@@ -226,10 +220,7 @@ def _facts(p: _Page) -> str:
         events = a.get("only_events") or []
         if events:
             body += '<h4>Events only here</h4><ul class="plain">' + "".join(
-                f'<li>{_e(ev.get("name") or ev.get("code"))} <span class="o">'
-                f'{_e((ev.get("source") or {}).get("text") or "")} → '
-                f'{_e((ev.get("target") or {}).get("text") or "")}</span></li>'
-                for ev in events) + "</ul>"
+                f"<li>{esc(event_label(ev))}</li>" for ev in events) + "</ul>"
         cells.append(body)
     return p.section("only", "Only in one outlet", p.grid(cells, "facts-row"),
                      "Sentences with no close counterpart in any other outlet's article — "
@@ -245,7 +236,7 @@ def _shared(p: _Page) -> str:
     rows = []
     for f in facts:
         by_id = {s["article"]: s for s in f["sentences"]}
-        rows.append(p.grid([_e(excerpt(by_id[a["id"]]["text"], 400)) if a["id"] in by_id
+        rows.append(p.grid([esc(excerpt(by_id[a["id"]]["text"], 400)) if a["id"] in by_id
                             else '<span class="empty">—</span>' for a in p.arts], "shared"))
     return p.section("shared", "Reported by every outlet", "".join(rows),
                      "The same fact in each outlet's words: sentences that are each other's "
@@ -258,7 +249,7 @@ def _terms(p: _Page) -> str:
         terms = a["loaded_terms"]
         chips = " ".join(
             f'<span class="term{" only" if t.get("only_here") else ""}" '
-            f'title="{_e(label(t.get("subcategory")))}">{_e(t["text"])}'
+            f'title="{esc(label(t.get("subcategory")))}">{esc(t["text"])}'
             + (f' <span class="o">×{t["count"]}</span>' if t.get("count", 1) > 1 else "")
             + "</span>" for t in terms)
         cells.append(chips or '<span class="empty">none</span>')
@@ -270,11 +261,11 @@ def _terms(p: _Page) -> str:
 def comparison_body(data: Mapping[str, Any]) -> str:
     """The comparison as one ``<article class="comparison">`` element."""
     p = _Page(data)
-    columns = p.grid([f'<p class="outlet"><span class="sw"></span>{_e(a["outlet"])}</p>'
+    columns = p.grid([f'<p class="outlet"><span class="sw"></span>{esc(a["outlet"])}</p>'
                       for a in p.arts], "sticky")
     return ('<article class="comparison">' + _header(p) + _summary(p) + columns
             + _headlines(p) + _voices(p) + _tone(p) + _facts(p) + _shared(p) + _terms(p)
-            + '<footer>evenhand · ' + _e(data.get("schema", "")) + " · facts aligned "
+            + '<footer>evenhand · ' + esc(data.get("schema", "")) + " · facts aligned "
             "sentence by sentence; an outlet's voices, tone and terms come from its balance "
             "report</footer></article>\n")
 
@@ -283,7 +274,7 @@ def render_comparison_html(data: Mapping[str, Any]) -> str:
     """The comparison as one standalone HTML page (inline CSS, no external resources)."""
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_e('evenhand · ' + story_title(data))}</title>"
+            f"<title>{esc('evenhand · ' + story_title(data))}</title>"
             f"<style>{COMPARISON_CSS}</style></head><body>\n"
             + comparison_body(data) + "</body></html>\n")
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from ..render.markdown import excerpt, label, md_escape, percent
 
-__all__ = ["FACTS_SHOWN", "render_comparison_markdown", "render_comparison_text",
-           "render_story_table", "story_title"]
+__all__ = ["FACTS_SHOWN", "date_span", "event_label", "render_comparison_markdown",
+           "render_comparison_text", "render_story_table", "story_title"]
 
 FACTS_SHOWN = 8  # "only in" facts shown per outlet in the text and Markdown views
 SHARED_SHOWN = 5
@@ -28,11 +28,30 @@ def story_title(data: Mapping[str, Any]) -> str:
     return f"Story {data.get('story') or ''}".strip()
 
 
-def _dates(data: Mapping[str, Any]) -> str:
+def date_span(data: Mapping[str, Any]) -> str:
+    """The dates the story's articles cover: "2024-03-04", "2024-03-04 – 2024-03-06" or ""."""
     dates = sorted(str(a["date"])[:10] for a in data["articles"] if a.get("date"))
     if not dates:
         return ""
     return dates[0] if dates[0] == dates[-1] else f"{dates[0]} – {dates[-1]}"
+
+
+def event_label(event: Mapping[str, Any]) -> str:
+    """An "only here" event as one line: its name, who did it to whom, and how the article
+    reports it: a claim by a quoted speaker is marked as claimed (with the speaker's name),
+    an intent as intended; a plain report has no mark."""
+    def side(key: str) -> str:
+        ref = event.get(key)
+        return str(ref.get("text") or ref.get("code") or "—") if isinstance(ref, Mapping) \
+            else "—"
+    marks = []
+    if event.get("mode") == "intended":
+        marks.append("intended")
+    if event.get("claimed"):
+        who = event.get("claimed_by_name")
+        marks.append(f"claimed by {who}" if who else "claimed")
+    return (f"{event.get('name') or event.get('code')} ({side('source')} → {side('target')})"
+            + (f" [{'; '.join(marks)}]" if marks else ""))
 
 
 def _tone_text(t: Mapping[str, Any] | None) -> str:
@@ -74,7 +93,7 @@ def render_comparison_text(data: Mapping[str, Any], facts: int = FACTS_SHOWN) ->
     """The comparison as plain text, outlet after outlet."""
     out = [story_title(data), "=" * min(80, len(story_title(data))),
            f"story {data.get('story') or '—'} · {len(data['articles'])} articles · "
-           f"{', '.join(data['outlets'])} · {_dates(data)}", ""]
+           f"{', '.join(data['outlets'])} · {date_span(data)}", ""]
     out += _summary(data)
     if data["main_actors"]:
         out += ["", "Tone toward the main actors:"]
@@ -114,7 +133,7 @@ def render_comparison_text(data: Mapping[str, Any], facts: int = FACTS_SHOWN) ->
             out.append(f"  ({a['unmatched_total']} more sentences have no close match "
                        "elsewhere but no name or figure of their own: less certain)")
         for e in a.get("only_events") or []:
-            out.append(f"  event only here: {e.get('name') or e.get('code')}")
+            out.append(f"  event only here: {event_label(e)}")
     if data["shared_facts"]:
         out += ["", "Reported by every outlet:"]
         for f in data["shared_facts"][:SHARED_SHOWN]:
@@ -135,7 +154,7 @@ def render_comparison_markdown(data: Mapping[str, Any], facts: int = FACTS_SHOWN
     arts = data["articles"]
     out = [f"# {e(story_title(data))}", "",
            f"Story `{e(data.get('story') or '—')}` · {len(arts)} articles · "
-           f"{e(', '.join(data['outlets']))} · {e(_dates(data))}", ""]
+           f"{e(', '.join(data['outlets']))} · {e(date_span(data))}", ""]
     summary = _summary(data)
     if summary:
         out += [f"> {e(line)}" for line in summary] + [""]
@@ -173,6 +192,10 @@ def render_comparison_markdown(data: Mapping[str, Any], facts: int = FACTS_SHOWN
         if a.get("unmatched_total"):
             out.append(f"\n{a['unmatched_total']} more sentences have no close match "
                        "elsewhere but no name or figure of their own (less certain).")
+        events = a.get("only_events") or []
+        if events:
+            out += ["", "Events only here:", "",
+                    *_md_list([e(event_label(ev)) for ev in events])]
         out.append("")
     if data["shared_facts"]:
         out += ["## Reported by every outlet", ""]
