@@ -82,7 +82,7 @@ def test_bad_gold_file_is_a_clear_error(tmp_path: Path) -> None:
         list(load_gold(tmp_path / "missing.jsonl"))
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "x", "quotes": []}\nnot json\n', encoding="utf-8")
-    with pytest.raises(EvaluationError, match=r"bad.jsonl:2: not JSON"):
+    with pytest.raises(EvaluationError, match=r"bad.jsonl:2: invalid JSON"):
         list(load_gold(bad))
 
 

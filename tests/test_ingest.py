@@ -592,3 +592,21 @@ def test_basil_and_polnear_ingest_identically_into_sqlite_and_postgresql(
     assert {"nyt", "fox", "hpo", "breitbart"} <= outlets
     assert all(row[5] and len(row[5]) == 10 for row in a["articles"])  # every date ISO
     assert {row[6] for row in a["articles"]} == {"en"}
+
+
+def test_jsonl_problems_read_the_same_for_articles_ingest_and_evaluation(
+        tmp_path: Path) -> None:
+    from evenhand.article import InputFailure, iter_articles
+    from evenhand.errors import EvaluationError
+    from evenhand.evaluation._jsonl import read_jsonl
+
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"text": "ok"}\n\n[1]\n{"text": "caf\xe9"}\n{"text": \n')
+    problems = ["expected a JSON object, got an array", "invalid UTF-8 at byte 13 of the line",
+                "invalid JSON: Expecting value (column 10)"]
+    for got in (list(iter_articles([str(path)])), list(iter_items([str(path)]))):
+        assert [(f.source, f.problem) for f in got if isinstance(f, InputFailure)] == [
+            (f"{path}:{n}", p) for n, p in zip((3, 4, 5), problems, strict=True)]
+    with pytest.raises(EvaluationError) as err:
+        list(read_jsonl(path))
+    assert str(err.value) == f"{path}:3: {problems[0]}"

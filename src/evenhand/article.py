@@ -21,9 +21,9 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
-from ._util import one_line, read_errors
+from ._util import json_type, jsonl_lines, one_line, read_errors
 
 __all__ = ["MASKED_KINDS", "Article", "InputFailure", "Region", "article_from_bytes",
            "article_from_text", "find_regions", "iter_articles", "looks_english"]
@@ -303,8 +303,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 _OS_PROBLEMS: dict[type[OSError], str] = {
     FileNotFoundError: "no such file", NotADirectoryError: "no such file",
     IsADirectoryError: "is a directory", PermissionError: "permission denied"}
-_JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number",
-               bool: "true/false", type(None): "null", dict: "an object"}
 
 
 def iter_articles(paths: Sequence[str], *, stdin: TextIO | BinaryIO | None = None,
@@ -577,31 +575,6 @@ def _line_limit(max_chars: int) -> int:
     return 6 * max_chars + _CHUNK
 
 
-def _lines(chunks: Iterable[bytes], max_bytes: int) -> Iterator[tuple[int, bytes | None, int]]:
-    """``(line number, line, size)`` for each line; the line is None (and not kept in
-    memory) when it is longer than ``max_bytes``."""
-    buf = bytearray()
-    dropped = 0  # bytes of the current line already dropped for being too long
-    lineno = 1
-    for chunk in chunks:
-        pos = 0
-        while True:
-            nl = chunk.find(b"\n", pos)
-            piece = chunk[pos:] if nl < 0 else chunk[pos:nl]
-            if dropped:
-                dropped += len(piece)
-            else:
-                buf += piece
-                if len(buf) > max_bytes:
-                    dropped, buf = len(buf), bytearray()
-            if nl < 0:
-                break
-            yield lineno, (None if dropped else bytes(buf)), dropped or len(buf)
-            buf, dropped, lineno, pos = bytearray(), 0, lineno + 1, nl + 1
-    if buf or dropped:
-        yield lineno, (None if dropped else bytes(buf)), dropped or len(buf)
-
-
 def _jsonl_articles(chunks: Iterator[bytes], source: str,
                     max_chars: int) -> Iterator[Article | InputFailure]:
     first = next(chunks, b"")
@@ -609,37 +582,23 @@ def _jsonl_articles(chunks: Iterator[bytes], source: str,
     if problem:
         yield InputFailure(source, problem)
         return
-    seen_line = seen_item = False
-    for lineno, line, size in _lines(itertools.chain([first], chunks), _line_limit(max_chars)):
-        seen_line = True
-        where = f"{source}:{lineno}"
-        if line is None:
-            seen_item = True
-            yield InputFailure(where, _too_large(size, None, max_chars, "JSON"))
-        elif line.strip():
-            seen_item = True
-            yield _jsonl_item(line.removeprefix(codecs.BOM_UTF8) if lineno == 1 else line,
-                              where, max_chars)
-    if not seen_item:
-        yield InputFailure(source, "contains only whitespace" if seen_line else "empty file")
+    for line in jsonl_lines(itertools.chain([first], chunks), _line_limit(max_chars)):
+        where = f"{source}:{line.lineno}" if line.lineno else source
+        if line.too_long:
+            yield InputFailure(where, _too_large(line.size, None, max_chars, "JSON"))
+        elif line.obj is None:
+            yield InputFailure(where, line.problem or "unreadable")
+        else:
+            yield _jsonl_item(line.obj, line.size, where, max_chars)
 
 
-def _jsonl_item(line: bytes, where: str, max_chars: int) -> Article | InputFailure:
-    try:
-        obj = json.loads(line.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return InputFailure(where, f"invalid UTF-8 at byte {exc.start} of the line")
-    except json.JSONDecodeError as exc:
-        return InputFailure(where, f"invalid JSON: {exc.msg} (column {exc.colno})")
-    except RecursionError:
-        return InputFailure(where, "invalid JSON: nested too deeply")
-    if not isinstance(obj, dict):
-        return InputFailure(where, f"expected a JSON object, got {_json_type(obj)}")
+def _jsonl_item(obj: dict[str, Any], size: int, where: str,
+                max_chars: int) -> Article | InputFailure:
     text = obj.get("text")
     if text is None:
         return InputFailure(where, 'no "text" field')
     if not isinstance(text, str):
-        return InputFailure(where, f'"text" is {_json_type(text)}, not a string')
+        return InputFailure(where, f'"text" is {json_type(text)}, not a string')
     if not text:
         return InputFailure(where, '"text" is empty')
     warnings: list[str] = []
@@ -649,13 +608,11 @@ def _jsonl_item(line: bytes, where: str, max_chars: int) -> Article | InputFailu
         if key == "id" and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if value is not None and not isinstance(value, str):
-            warnings.append(f'ignored "{key}": {_json_type(value)}, not a string')
+            warnings.append(f'ignored "{key}": {json_type(value)}, not a string')
             value = None
         meta[key] = value.strip() or None if isinstance(value, str) else None
-    return _make_article(text, where, max_chars, len(line), warnings=warnings,
+    return _make_article(text, where, max_chars, size, warnings=warnings,
                          id=meta["id"] or where, title=meta["title"], outlet=meta["outlet"],
                          date=meta["date"], url=meta["url"])
 
 
-def _json_type(value: object) -> str:
-    return _JSON_TYPES.get(type(value), type(value).__name__)

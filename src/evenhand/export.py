@@ -31,6 +31,7 @@ from typing import Any, Protocol, TextIO
 from sqlalchemy import JSON, Boolean, Connection, DateTime, Float, Integer, Select, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from ._util import utc_now
 from ._version import __version__
 from .errors import ConfigError, StoreError
 from .store import Store
@@ -259,7 +260,7 @@ def export(store: Store, fmt: str, output: str | os.PathLike[str], *,
         _write_tables(store, fmt, staging, queries, tables, result)
         manifest = {
             "evenhand": __version__, "format": fmt, "analyzer_version": version,
-            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "exported_at": utc_now().isoformat(timespec="seconds"),
             "tables": {t: {"file": f"{t}.{fmt}", "rows": result.rows[t],
                            "columns": [c for c, _ in _columns(queries[t])]}
                        for t in tables}}

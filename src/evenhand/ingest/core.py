@@ -13,11 +13,11 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from .._util import utc_now
 from ..article import InputFailure
 from ..store import Store
 from ..store import models as m
@@ -165,7 +165,7 @@ def _prepare(item: RawItem, params: LshParams, default_outlet: str | None,
         "url": url, "title": clean_meta(item.title), "date": date, "language": language,
         "source": item.source, "source_format": item.source_format, "text": text,
         "n_chars": len(text), "n_words": len(text.split()),
-        "ingested_at": datetime.now(UTC), "extra": extra,
+        "ingested_at": utc_now(), "extra": extra,
     }
     return _Prepared(row, grams, params.buckets(grams))
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import sys
@@ -23,11 +22,12 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from .._util import one_line, read_errors
+from .._util import jsonl_lines, one_line, read_errors
 from ..article import InputFailure, iter_articles
 from ..errors import ConfigError
 from .normalise import normalise_date
@@ -265,40 +265,14 @@ def _record(rec: Mapping[str, Any], source: str, fmt: str, fields: Mapping[str, 
 def _jsonl_items(handle: BinaryIO, source: str, fields: Mapping[str, str],
                  max_chars: int) -> Iterator[Item]:
     limit = 6 * max_chars + 1024  # a JSON string may spell a character as \uXXXX
-    lineno = 0
-    seen = False
-    while True:
-        line = handle.readline(limit + 1)
-        if not line:
-            break
-        lineno += 1
-        where = f"{source}:{lineno}"
-        if len(line) > limit and not line.endswith(b"\n"):
-            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
-                pass  # skip the rest of the over-long line
-            seen = True
+    for line in jsonl_lines(iter(partial(handle.read, 1 << 16), b""), limit):
+        where = f"{source}:{line.lineno}" if line.lineno else source
+        if line.too_long:
             yield InputFailure(where, f"line longer than the {limit:,}-byte limit")
-            continue
-        if not line.strip():
-            continue
-        seen = True
-        try:
-            obj = json.loads(line.decode("utf-8-sig" if lineno == 1 else "utf-8"))
-        except UnicodeDecodeError as exc:
-            yield InputFailure(where, f"invalid UTF-8 at byte {exc.start} of the line")
-            continue
-        except json.JSONDecodeError as exc:
-            yield InputFailure(where, f"invalid JSON: {exc.msg} (column {exc.colno})")
-            continue
-        except RecursionError:
-            yield InputFailure(where, "invalid JSON: nested too deeply")
-            continue
-        if not isinstance(obj, dict):
-            yield InputFailure(where, f"expected a JSON object, got {type(obj).__name__}")
-            continue
-        yield _record(obj, where, "jsonl", fields)
-    if not seen:
-        yield InputFailure(source, "empty file" if lineno == 0 else "contains only whitespace")
+        elif line.obj is None:
+            yield InputFailure(where, line.problem or "unreadable")
+        else:
+            yield _record(line.obj, where, "jsonl", fields)
 
 
 def _csv_items(handle: BinaryIO, source: str, fields: Mapping[str, str],

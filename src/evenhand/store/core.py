@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from .._util import one_line, utc_now
 from .._version import __version__
 from ..errors import StoreError
 from . import models as m
@@ -120,10 +121,6 @@ class ArticleMeta:
     analysis_id: int
     analyzer_version: str
     created_at: datetime
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 _LENGTHS: dict[str, dict[str, int]] = {}
@@ -273,10 +270,8 @@ def _make_engine(url: str) -> Engine:
 
 
 def _first_line(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None)
-    text = str(orig if orig is not None else exc).strip()
-    line = text.splitlines()[0] if text else type(exc).__name__
-    return " ".join(line.split())
+    orig = getattr(exc, "orig", None)  # SQLAlchemy wraps the driver's error, which says it
+    return one_line(orig if isinstance(orig, BaseException) else exc, first_line=True)
 
 
 # --- migrations -----------------------------------------------------------------------------
@@ -543,7 +538,7 @@ class Store:
                 new_id = s.execute(
                     self._insert(m.Analysis).values(
                         article_id=article_id, content_hash=found[article_id],
-                        analyzer_version=version, report=report, created_at=_now())
+                        analyzer_version=version, report=report, created_at=utc_now())
                     .on_conflict_do_nothing(index_elements=["content_hash", "analyzer_version"])
                     .returning(m.Analysis.id)).scalar_one_or_none()
                 if new_id is None:
@@ -574,7 +569,7 @@ class Store:
             for article_id, version, reason in failures:
                 stmt = self._insert(m.Failure).values(
                     article_id=int(article_id), analyzer_version=version,
-                    reason=str(reason)[:10_000], at=_now())
+                    reason=str(reason)[:10_000], at=utc_now())
                 s.execute(stmt.on_conflict_do_update(
                     index_elements=["article_id", "analyzer_version"],
                     set_={"reason": stmt.excluded.reason, "at": stmt.excluded.at}))
