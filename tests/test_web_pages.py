@@ -6,13 +6,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from evenhand.store import Store, analyzer_version
+from evenhand.store import Store, analyzer_version, open_store
 from evenhand.web import campaigns
 from evenhand.web.feedback import ReportInput, count_reports, set_status, submit_report
 from evenhand.web.models import BiasReport, Campaign
@@ -24,7 +23,6 @@ from web_fixtures import (
     client,
     csrf_token,
     login,
-    make_store,
     make_user,
 )
 
@@ -32,8 +30,9 @@ XSS = '<script>window.__pwned = 1</script><img src=x onerror="alert(1)">'
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = make_store(tmp_path)
+def store(store_url: str) -> Iterator[Store]:
+    """The store, on SQLite and on PostgreSQL (reports, campaigns and triage on both)."""
+    s = open_store(store_url)
     yield s
     s.close()
 
