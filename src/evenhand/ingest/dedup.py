@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 import numpy as np
+
+from .._minhash import minhash_values, word_shingles
 
 __all__ = ["CANDIDATE_THRESHOLD", "DEFAULT_THRESHOLD", "LshParams", "jaccard", "shingles"]
 
@@ -26,15 +27,11 @@ __all__ = ["CANDIDATE_THRESHOLD", "DEFAULT_THRESHOLD", "LshParams", "jaccard", "
 DEFAULT_THRESHOLD = 0.5
 CANDIDATE_THRESHOLD = 0.3
 SHINGLE = 5
-_WORD = re.compile(r"\w+")
 
 
 def shingles(text: str, size: int = SHINGLE) -> frozenset[str]:
     """The set of lower-cased word ``size``-grams (the whole text when shorter)."""
-    words = _WORD.findall(text.lower())
-    if len(words) <= size:
-        return frozenset([" ".join(words)]) if words else frozenset()
-    return frozenset(" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
+    return word_shingles(text, size)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -73,11 +70,8 @@ class LshParams:
     def buckets(self, items: Iterable[str]) -> list[int]:
         """One bucket per band for the shingle set ``items``: a signed 64-bit hash of the
         band's MinHash values."""
-        from datasketch import MinHash
-
-        minhash = MinHash(num_perm=self.num_perm, seed=self.seed)
-        minhash.update_batch([s.encode("utf-8") for s in items])
-        values = np.asarray(minhash.hashvalues, dtype="<u8")
+        # the permutations are drawn once per (num_perm, seed), not for every article
+        values = np.asarray(minhash_values(items, self.num_perm, self.seed), dtype="<u8")
         out = []
         for band in range(self.bands):
             chunk = values[band * self.rows:(band + 1) * self.rows].tobytes()

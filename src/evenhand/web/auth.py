@@ -238,12 +238,12 @@ def user_for_token(store: Store, token: str) -> UserInfo | None:
         info = _info(user)
     now = _now()
     # one write a minute at most per token, not one per request
-    if last_used is None or _aware(last_used) < now - timedelta(minutes=1):
+    if last_used is None or aware(last_used) < now - timedelta(minutes=1):
         with store.session(write=True) as s:
             s.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
     return info
 
 
-def _aware(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes (stored in UTC)."""
+def aware(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes (stored in UTC): made aware, in UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)

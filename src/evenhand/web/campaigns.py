@@ -21,7 +21,8 @@ import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
-from datasketch import MinHash
+
+from .._minhash import char_shingles, minhash_values
 
 __all__ = ["BANDS", "MIN_WORDS", "NUM_PERM", "Fingerprint", "bands", "fingerprint",
            "normalise", "similarity"]
@@ -60,16 +61,9 @@ def fingerprint(comment: str, *, article_id: int, start: int | None, end: int | 
     return Fingerprint(hashlib.sha256(scope.encode()).hexdigest(), None)
 
 
-# The permutations depend only on the seed: made once, not for every comment.
-_REFERENCE = MinHash(num_perm=NUM_PERM, seed=_SEED)
-_PERMUTATIONS, _SCHEME = _REFERENCE.permutations, _REFERENCE.scheme
-
-
 def _signature(norm: str) -> bytes:
-    grams = {norm[i:i + SHINGLE] for i in range(max(1, len(norm) - SHINGLE + 1))}
-    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
-    mh.update_batch([g.encode("utf-8") for g in sorted(grams)])
-    return np.asarray(mh.hashvalues, dtype="<u4").tobytes()
+    values = minhash_values(char_shingles(norm, SHINGLE), NUM_PERM, _SEED)
+    return np.asarray(values, dtype="<u4").tobytes()
 
 
 def _values(signature: bytes) -> np.ndarray:

@@ -47,11 +47,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def aware(value: datetime) -> datetime:
-    """SQLite hands datetimes back naive (they are stored in UTC)."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 @dataclass(frozen=True)
 class ReportInput:
     """What a reader sends. ``start``/``end`` (offsets into the article's text) win when
@@ -224,13 +219,18 @@ def _new_campaign(s: Session, fp: cp.Fingerprint, article_id: int, now: datetime
     inserted one with the same fingerprint (ON CONFLICT DO NOTHING: on PostgreSQL the
     insert waits for that writer to commit rather than failing on the unique key)."""
     dialect = s.get_bind().dialect.name
+    stmt: Any
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(Campaign)
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(Campaign)
     else:
         raise StoreError(f"reader reports need SQLite or PostgreSQL, not {dialect}")
-    stmt = (dialect_insert(Campaign)
+    stmt = (stmt
             .values(fingerprint=fp.key, signature=fp.signature, article_id=article_id,
                     report_count=1, status="new", due_at=due_at, created_at=now,
                     updated_at=now, last_report_at=now)

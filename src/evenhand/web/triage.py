@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from ..errors import InputError, NotFoundError
 from ..store import Store
 from ..store import models as sm
-from .feedback import aware
+from .auth import aware
 from .models import AuditEntry, BiasReport, Campaign, Note, User
 from .settings import STATUSES
 
