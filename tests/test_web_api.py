@@ -24,6 +24,7 @@ from web_fixtures import (
     is_error_shape,
     login,
     make_user,
+    settings,
     stored_text,
 )
 
@@ -291,6 +292,15 @@ def test_cors_is_limited_to_the_configured_origins(store: Store, article_id: int
     # the editor API never answers cross-origin
     r = c.get("/api/triage", headers={"origin": "https://news.example"})
     assert "access-control-allow-origin" not in r.headers
+    # a wildcard is refused, whichever way it is given
+    from evenhand.errors import ConfigError
+    from evenhand.web import WebSettings
+
+    for bad in (("*",), ("https://news.example", "https://*.example")):
+        with pytest.raises(ConfigError, match="wildcards are not allowed"):
+            settings(cors_origins=bad)
+    with pytest.raises(ConfigError, match="wildcards"):
+        WebSettings.from_env({"EVENHAND_CORS_ORIGINS": "*"})
     # without configured origins there is no CORS at all
     r = client(store).options(url, headers={"origin": "https://news.example", **pre})
     assert "access-control-allow-origin" not in r.headers

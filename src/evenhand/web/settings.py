@@ -80,7 +80,10 @@ class WebSettings:
         if not 0 < self.campaign_similarity <= 1:
             raise ConfigError("campaign_similarity: must be in (0, 1]")
         for origin in self.cors_origins:
-            if origin != "*" and not origin.startswith(("http://", "https://")):
+            if "*" in origin:
+                raise ConfigError(f"CORS origin {origin!r}: wildcards are not allowed; name "
+                                  "each publisher origin (https://news.example)")
+            if not origin.startswith(("http://", "https://")):
                 raise ConfigError(f"CORS origin {origin!r}: must start with http:// or https://")
 
     def with_(self, **changes: Any) -> WebSettings:
