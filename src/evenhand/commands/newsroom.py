@@ -54,10 +54,9 @@ def serve(
     or sessions end when the server stops; EVENHAND_REPORT_RATE_LIMIT, ...).
     """
     with guard():
-        import uvicorn
-
         from ..store import open_store
         from ..web import WebSettings, create_app
+        from ..web.server import serve as serve_app
 
         settings = WebSettings.from_env(model=model)
         if cors_origin:
@@ -69,9 +68,8 @@ def serve(
                  "signed out when the server stops")
         store = open_store(db)
         try:
-            uvicorn.run(create_app(store, settings), host=host, port=port,
-                        proxy_headers=True, server_header=False, log_level="info",
-                        access_log=False)  # the access log would store raw client addresses
+            # the access log shows a salted hash in place of each client's address
+            serve_app(create_app(store, settings), host=host, port=port)
         finally:
             store.close()
 
