@@ -294,10 +294,15 @@ def _slanted(doc: Doc, quotes: list[Any]) -> list[dict[str, Any]]:
         if q.cue_head is None or q.cue is None:
             continue
         verb = doc[q.cue_head]
+        start, end = q.cue
+        # the cue may be the refused verb itself ("refused to comment on …": cue "comment")
+        if (verb.dep_ == "xcomp" and verb.head.lemma_.lower() == "refuse"
+                and verb.lemma_.lower() in _REFUSAL_VERBS):
+            verb = verb.head
+            start = min(start, verb.idx)
         category = slant_category(verb)
         if category is None:
             continue
-        start, end = q.cue
         if category == "refusal":
             xcomp = next(c for c in verb.children if c.dep_ == "xcomp")
             end = max(end, _tok_end(xcomp))
