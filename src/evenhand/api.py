@@ -96,6 +96,7 @@ def analyze_many(items: Iterable[Article | str], nlp: Language | None = None,
 
     Input is consumed as a stream, so memory stays flat over long batches.
     """
+    from .pipeline._doctext import remember_text
     from .pipeline.quotes import HEADLINE_KEY
 
     nlp = nlp or _cached_pipeline(None)
@@ -108,6 +109,7 @@ def analyze_many(items: Iterable[Article | str], nlp: Language | None = None,
                 article.warnings.append("no text left to analyse once the headline and "
                                         "boilerplate are set aside")
             doc = nlp.make_doc(masked)
+            remember_text(doc, masked)
             # the headline is masked out of the parse; evenhand_quotes finds its
             # attributions ("Sanders: ...", "... , minister says") by pattern
             headline = next((r for r in article.regions if r.kind == "headline"), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-__all__ = ["doc_text"]
+__all__ = ["doc_text", "remember_text"]
 
 _KEY = "evenhand_text"
 
@@ -16,3 +16,9 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc.user_data[_KEY] = text
     return str(text)
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Hand over the text ``doc`` was made from (``nlp.make_doc(text)``; spaCy keeps it
+    exactly), so that no component has to rebuild it."""
+    doc.user_data[_KEY] = text

@@ -14,13 +14,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import repeat
 
-from spacy.tokens import Doc, Token
+import numpy as np
+from spacy.attrs import (
+    DEP,
+    ENT_TYPE,
+    HEAD,
+    IS_PUNCT,
+    IS_QUOTE,
+    IS_SPACE,
+    LEMMA,
+    LOWER,
+    POS,
+    SENT_START,
+    TAG,
+)
+from spacy.strings import StringStore
+from spacy.tokens import Doc, Span, Token
 
 from .lexicon import word_set
 
-__all__ = ["BoundaryContext", "SpanModel", "end_features", "end_positions", "start_features",
-           "start_positions"]
+__all__ = ["ARRAYS_KEY", "BoundaryContext", "SpanModel", "TokenArrays", "end_features",
+           "end_positions", "start_features", "start_positions", "token_arrays"]
 
 # How far a boundary may move from the parse's complement, in tokens.
 MAX_START_BACK = 6
@@ -36,39 +52,145 @@ including despite over against into than so not also even just only this these t
 """)
 
 
-def _cls(tok: Token) -> str:
-    if tok.is_punct:
-        return tok.text if len(tok.text) <= 2 else "P"
-    low = tok.lower_
-    return low if low in _CLOSED else tok.pos_
+class TokenArrays:
+    """Per-Doc token attributes as plain lists, read once with ``Doc.to_array``: the
+    boundary features (and the cue scorer's flags) then create no Token objects."""
+
+    def __init__(self, doc: Doc) -> None:
+        strings = doc.vocab.strings
+        n = len(doc)
+        arr = doc.to_array([HEAD, DEP, POS, LOWER, IS_PUNCT, IS_SPACE, IS_QUOTE, LEMMA, TAG,
+                            ENT_TYPE, SENT_START])
+        self.n = n
+        head = np.arange(n, dtype=np.int64) + arr[:, 0].astype(np.int64)
+        self.head: list[int] = head.tolist()
+        self.dep = _names(strings, arr[:, 1])
+        self.pos = _names(strings, arr[:, 2])
+        self.lower = _names(strings, arr[:, 3])
+        self.lemma = _names(strings, arr[:, 7], lower=True)
+        self.tag = _names(strings, arr[:, 8])
+        self.ent = _names(strings, arr[:, 9])
+        punct = arr[:, 4].astype(bool)
+        self.punct: list[bool] = punct.tolist()
+        self.space: list[bool] = arr[:, 5].astype(bool).tolist()
+        self.skip: list[bool] = (punct | arr[:, 5].astype(bool)).tolist()
+        # tokens that can open a phrase after a content's end
+        opens = punct | np.isin(arr[:, 2], [strings[p] for p in _OPENING_POS]) | \
+            np.isin(arr[:, 8], [strings[t] for t in _OPENING_TAGS]) | \
+            np.isin(arr[:, 3], [strings[w] for w in _OPENING_WORDS])
+        self.opens: list[bool] = [*opens.tolist(), True]
+        # children: tokens sorted by head, each head's run found by binary search
+        order = np.argsort(head, kind="stable")
+        by_head = head[order]
+        index = np.arange(n, dtype=np.int64)
+        self._order: list[int] = order.tolist()
+        self._kids_lo: list[int] = np.searchsorted(by_head, index, "left").tolist()
+        self._kids_hi: list[int] = np.searchsorted(by_head, index, "right").tolist()
+        self.quote = arr[:, 6].astype(bool)
+        self.quotes: list[bool] = self.quote.tolist()
+        self.say = np.isin(arr[:, 7], [strings["say"], strings["tell"]])
+        self.verb = np.isin(arr[:, 2], [strings["VERB"], strings["AUX"]])
+        # word class: a closed-class word itself, punctuation (up to two characters), else
+        # the part of speech
+        cls = np.array(self.pos, dtype=object)
+        lower = np.array(self.lower, dtype=object)
+        closed = np.isin(arr[:, 3], [strings[w] for w in _CLOSED]) & ~punct
+        cls[closed] = lower[closed]
+        cls[punct] = [w if len(w) <= 2 else "P" for w in lower[punct]]
+        self.cls: list[str] = cls.tolist()
+        starts = np.flatnonzero(arr[:, 10].astype(np.int64) == 1)
+        bounds = np.unique(np.concatenate(([0], starts, [n]))) if n else np.array([0])
+        self.sent_start = np.zeros(n + 1, dtype=np.int64)
+        self.sent_end = np.zeros(n + 1, dtype=np.int64)
+        for s0, s1 in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            self.sent_start[s0:s1] = s0
+            self.sent_end[s0:s1] = s1
+        # subtree edges from the heads: every token widens each of its ancestors' edges,
+        # one level of ancestors per round
+        left, right = index.copy(), index.copy()
+        anc = head.copy()
+        for _ in range(n):
+            np.minimum.at(left, anc, index)
+            np.maximum.at(right, anc, index)
+            up = head[anc]
+            if np.array_equal(up, anc):
+                break
+            anc = up
+        self.left: list[int] = left.tolist()
+        self.right: list[int] = right.tolist()
+
+    def kids(self, i: int) -> list[int]:
+        """The children of token ``i``, in order."""
+        return [j for j in self._order[self._kids_lo[i]:self._kids_hi[i]] if j != i]
+
+    def sentence_of(self, i: int) -> tuple[int, int]:
+        return int(self.sent_start[i]), int(self.sent_end[i])
+
+
+_OPENING_POS = ("CCONJ", "SCONJ", "ADP", "PART")
+_OPENING_TAGS = ("WDT", "WP", "WRB", "VBG")
+_OPENING_WORDS = ("who", "which", "that")
+
+
+_NAMES: dict[tuple[int, bool], str] = {}
+
+
+def _names(strings: StringStore, ids: np.ndarray, lower: bool = False) -> list[str]:
+    """The strings of a column of ``Doc.to_array`` ids, each distinct id looked up once (and
+    kept: a string's id is its hash, the same in every vocabulary)."""
+    uniq, inverse = np.unique(ids, return_inverse=True)
+    names = []
+    for u in uniq.tolist():
+        name = _NAMES.get((u, lower))
+        if name is None:
+            name = strings[u].lower() if lower else strings[u]
+            if len(_NAMES) < 200_000:
+                _NAMES[(u, lower)] = name
+        names.append(name)
+    return [names[j] for j in inverse.tolist()]
+
+
+ARRAYS_KEY = "evenhand_token_arrays"
+
+
+def token_arrays(doc: Doc) -> TokenArrays:
+    """The Doc's :class:`TokenArrays`, made once and kept in ``doc.user_data`` (the quote
+    component drops them when it is done)."""
+    arrays = doc.user_data.get(ARRAYS_KEY)
+    if not isinstance(arrays, TokenArrays) or arrays.n != len(doc):
+        arrays = TokenArrays(doc)
+        doc.user_data[ARRAYS_KEY] = arrays
+    return arrays
 
 
 class BoundaryContext:
     """A candidate's cue, complement and sentence, in token indices."""
 
-    __slots__ = ("ce", "comp", "cs", "doc", "sent_end", "sent_start", "verb")
+    __slots__ = ("a", "ce", "comp", "cs", "lemma", "sent_end", "sent_start", "verb")
 
-    def __init__(self, verb: Token, content: Sequence[Token], comp: str) -> None:
-        self.doc: Doc = verb.doc
-        self.verb = verb
+    def __init__(self, verb: Token, content: Span | Sequence[Token], comp: str) -> None:
+        a = token_arrays(verb.doc)
+        self.a = a
+        self.verb = verb.i
+        self.lemma = a.lemma[verb.i]
         self.comp = comp
         self.cs = content[0].i
         self.ce = content[-1].i
-        sent = verb.sent
-        self.sent_start = sent.start
-        end = sent.end - 1
-        while end > self.ce and (self.doc[end].is_punct or self.doc[end].is_space):
+        self.sent_start, end = a.sentence_of(verb.i)
+        end -= 1
+        while end > self.ce and a.skip[end]:
             end -= 1
         self.sent_end = end  # the last token that may end the content
 
     @property
     def after(self) -> bool:
-        return self.cs > self.verb.i
+        return self.cs > self.verb
 
-    def where(self, tok: Token, s: int, e: int) -> str:
-        """How ``tok`` attaches: to the verb (V), inside s..e (I), after e (A), before (B)."""
-        head = tok.head.i
-        if head == self.verb.i:
+    def where(self, i: int, s: int, e: int) -> str:
+        """How token ``i`` attaches: to the verb (V), inside s..e (I), after e (A), before
+        (B)."""
+        head = self.a.head[i]
+        if head == self.verb:
             return "V"
         if s <= head <= e:
             return "I"
@@ -77,22 +199,27 @@ class BoundaryContext:
 
 def start_positions(ctx: BoundaryContext) -> list[int]:
     if ctx.after:
-        lo = max(ctx.verb.i + 1, ctx.sent_start, ctx.cs - MAX_START_BACK)
+        lo = max(ctx.verb + 1, ctx.sent_start, ctx.cs - MAX_START_BACK)
         hi = min(ctx.ce, ctx.cs + MAX_START_FORWARD)
     else:
         lo = max(ctx.sent_start, ctx.cs - MAX_START_BACK)
-        hi = min(ctx.ce, ctx.cs + MAX_START_FORWARD, ctx.verb.i - 1)
+        hi = min(ctx.ce, ctx.cs + MAX_START_FORWARD, ctx.verb - 1)
     return list(range(lo, hi + 1))
 
 
 def end_positions(ctx: BoundaryContext, start: int) -> list[int]:
+    """Where the content may end: the parse's end, the sentence's, or before a token that
+    can open what follows it (punctuation, a conjunction, a preposition or particle, a
+    relative or a participle) — 99% of PolNeAR's content ends, a third of the positions."""
     lo = max(start, ctx.ce - MAX_END_BACK)
     hi = min(ctx.sent_end, ctx.ce + MAX_END_FORWARD)
     if not ctx.after:
-        hi = min(hi, ctx.verb.i - 1)
+        hi = min(hi, ctx.verb - 1)
     if hi < ctx.ce:
         hi = ctx.ce
-    return list(range(lo, hi + 1))
+    a = ctx.a
+    return [e for e in range(lo, hi + 1)
+            if e == ctx.ce or e >= ctx.sent_end or a.opens[e + 1]]
 
 
 def _bucket(d: int) -> str:
@@ -103,51 +230,47 @@ def _bucket(d: int) -> str:
 
 
 def start_features(ctx: BoundaryContext, i: int) -> list[str]:
-    doc = ctx.doc
-    tok = doc[i]
-    prev = doc[i - 1] if i > 0 else None
+    a = ctx.a
     c = ctx.comp
     off = _bucket(i - ctx.cs)
-    t = _cls(tok)
-    p = "CUE" if prev is not None and prev.i == ctx.verb.i else (
-        _cls(prev) if prev is not None else "BOS")
-    w = ctx.where(tok, i, ctx.ce)
-    feats = [f"o={off}", f"t={t}", f"p={p}", f"tp={t}|{p}", f"w={w}", f"td={tok.dep_}",
+    t = a.cls[i]
+    p = "CUE" if i - 1 == ctx.verb else a.cls[i - 1] if i > 0 else "BOS"
+    w = ctx.where(i, i, ctx.ce)
+    dep = a.dep[i]
+    feats = [f"o={off}", f"t={t}", f"p={p}", f"tp={t}|{p}", f"w={w}", f"td={dep}",
              f"c|o={c}|{off}", f"c|t={c}|{t}", f"c|p={c}|{p}", f"c|tp={c}|{t}|{p}",
-             f"c|w|td={c}|{w}|{tok.dep_}"]
-    if prev is not None and prev.dep_ == "prep":
-        feats.append(f"pprep={c}|{prev.head.dep_}|{prev.lower_}")
-    lemma = ctx.verb.lemma_.lower()
-    feats.append(f"l|o={lemma}|{off}")
+             f"c|w|td={c}|{w}|{dep}"]
+    if i > 0 and a.dep[i - 1] == "prep":
+        feats.append(f"pprep={c}|{a.dep[a.head[i - 1]]}|{a.lower[i - 1]}")
+    feats.append(f"l|o={ctx.lemma}|{off}")
     return feats
 
 
 def end_features(ctx: BoundaryContext, s: int, e: int) -> list[str]:
-    doc = ctx.doc
-    tok = doc[e]
+    a = ctx.a
     c = ctx.comp
     off = _bucket(e - ctx.ce)
-    t = _cls(tok)
+    t = a.cls[e]
     if e >= ctx.sent_end:
         n, nn, w, nd = "EOS", "EOS", "-", "-"
     else:
-        nxt = doc[e + 1]
-        n = _cls(nxt)
-        nn = _cls(doc[e + 2]) if e + 2 < len(doc) and e + 2 <= ctx.sent_end + 1 else "EOS"
-        w = ctx.where(nxt, s, e)
-        nd = nxt.dep_
+        n = a.cls[e + 1]
+        nn = a.cls[e + 2] if e + 2 < a.n and e + 2 <= ctx.sent_end + 1 else "EOS"
+        w = ctx.where(e + 1, s, e)
+        nd = a.dep[e + 1]
     feats = [f"o={off}", f"t={t}", f"n={n}", f"nn={n}|{nn}", f"w={w}", f"nd={nd}",
              f"wnd={w}|{nd}", f"c|o={c}|{off}", f"c|n={c}|{n}", f"c|nn={c}|{n}|{nn}",
              f"c|w={c}|{w}|{nd}", f"tn={t}|{n}"]
     if e == ctx.sent_end:
         feats.append(f"c|eos={c}")
     # the largest phrase that ends at e: where it attaches, and whether it lies inside s..e
-    top = tok
-    while top.head.i != top.i and top.head.right_edge.i == e and top.head.i >= s:
-        top = top.head
-    inside = "in" if top.left_edge.i >= s else "x"
-    feats += [f"top={top.dep_}|{ctx.where(top, s, e)}|{inside}",
-              f"c|top={c}|{top.dep_}|{inside}"]
+    top = e
+    head = a.head
+    while head[top] != top and a.right[head[top]] == e and head[top] >= s:
+        top = head[top]
+    inside = "in" if a.left[top] >= s else "x"
+    feats += [f"top={a.dep[top]}|{ctx.where(top, s, e)}|{inside}",
+              f"c|top={c}|{a.dep[top]}|{inside}"]
     return feats
 
 
@@ -169,7 +292,8 @@ class SpanModel:
               feats: list[list[str]], default: int) -> int:
         best, best_z = default, -math.inf
         for pos, fs in zip(positions, feats, strict=True):
-            z = sum(weights.get(f, 0.0) for f in fs) + (self.margin if pos == default else 0.0)
+            z = sum(map(weights.get, fs, repeat(0.0))) + (
+                self.margin if pos == default else 0.0)
             if z > best_z:
                 best, best_z = pos, z
         return best

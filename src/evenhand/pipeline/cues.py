@@ -16,17 +16,29 @@ import json
 import math
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
-from .bounds import SpanModel
-from .lexicon import CLAUSAL_ONLY, COGNITION, CONTENT_OBJECT, CUE_LEMMAS, INTENT, SPEECH
+from .bounds import SpanModel, TokenArrays, token_arrays
+from .lexicon import (
+    CLAUSAL_ONLY,
+    COGNITION,
+    CONTENT_OBJECT,
+    CUE_LEMMAS,
+    INTENT,
+    SPEECH,
+    word_set,
+)
 
 __all__ = ["DENSE_ROWS", "Candidate", "CueScorer", "dense_rows", "verb_candidate"]
 
 MODEL_RESOURCE = "quote_cues.json"
+# doc.user_data key (with the scorer's id) of its per-Doc dense projections; the quote
+# component drops every evenhand scratch entry when it is done
+PROJECTIONS_KEY = "evenhand_cue_projections"
 # the rows of doc.tensor the dense part of the scorer reads, in the order of its weights
 DENSE_ROWS = ("verb", "subject", "comp_head", "content_mean")
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
@@ -36,321 +48,338 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 class Candidate:
     verb: Token
     subject: Token
-    content: list[Token]
+    content: Span
     comp_dep: str
     features: list[str] = field(default_factory=list)
     # the complement's head token (the clause's verb, the object's noun, the preposition's
     # object): one of the rows of ``doc.tensor`` the scorer reads
     comp_head: Token | None = None
 
+    @property
+    def speakerless(self) -> bool:
+        """A noun with no speaker ("allegations of fraud"): it stands in as its own subject."""
+        return self.subject.i == self.verb.i
+
 
 def subject_of(verb: Token) -> Token | None:
     """The speaker of a cue verb, following conjunctions, participles and relatives."""
+    s = _subject_index(token_arrays(verb.doc), verb.i)
+    return None if s is None else verb.doc[s]
+
+
+def _subject_index(a: TokenArrays, v: int) -> int | None:
     for _ in range(4):
-        for child in verb.children:
-            if child.dep_ in _SUBJECTS:
-                if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
-                    return verb.head
-                if child.lower_ in ("it", "there") and child.dep_ != "nsubj":
+        kids = a.kids(v)
+        for c in kids:
+            if a.dep[c] in _SUBJECTS:
+                if a.tag[c] in ("WP", "WDT") and a.dep[v] == "relcl":
+                    return a.head[v]
+                if a.lower[c] in ("it", "there") and a.dep[c] != "nsubj":
                     return None
-                return child
-        for child in verb.children:
-            if child.dep_ == "agent":
-                pobj = [c for c in child.children if c.dep_ == "pobj"]
-                if pobj:
-                    return pobj[0]
-        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
-            verb = verb.head
+                return c
+        for c in kids:
+            if a.dep[c] == "agent":
+                pobj = _first_kid(a, c, ("pobj",))
+                if pobj is not None:
+                    return pobj
+        dep = a.dep[v]
+        if dep in ("conj", "xcomp", "advcl"):
+            v = a.head[v]
             continue
-        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        if dep == "pcomp" and a.dep[a.head[v]] == "prep":
             # "... by announcing that ...", "... before asking her ..."
-            verb = verb.head.head
+            v = a.head[a.head[v]]
             continue
-        if verb.dep_ == "acl" and verb.tag_ == "VBG":
-            return verb.head
+        if dep == "acl" and a.tag[v] == "VBG":
+            return a.head[v]
         return None
     return None
 
 
-def _subtree(tok: Token) -> list[Token]:
-    doc = tok.doc
-    return [doc[i] for i in range(tok.left_edge.i, tok.right_edge.i + 1)]
+def _first_kid(a: TokenArrays, i: int, deps: tuple[str, ...]) -> int | None:
+    return next((c for c in a.kids(i) if a.dep[c] in deps), None)
 
 
-def _complement(verb: Token) -> tuple[str, list[Token], Token | None]:
-    children = list(verb.children)
+# (kind, content's first and last token, complement's head); kind "" when there is none
+_Complement = tuple[str, int, int, int | None]
+
+
+def _complement(a: TokenArrays, v: int) -> _Complement:
+    kids = a.kids(v)
     # a clause after the verb first: one before it is the content only when there is none
     # after ("The talks failed, he said"), and is otherwise often a misparse of the clause
     # the verb belongs to ("Not only are they away, nobody knows what ...")
     for after in (True, False):
         for dep in ("ccomp", "xcomp"):
-            for child in children:
-                if child.dep_ == dep and (child.i > verb.i) == after:
-                    return dep, _subtree(child), child
-    for child in children:
-        if child.dep_ == "dobj":
-            tokens = _subtree(child)
-            for extra in children:
-                if extra.i > child.i and (extra.dep_ in ("oprd", "xcomp") or (
-                        extra.dep_ == "prep" and extra.lower_ in _OBJECT_PREPS)):
-                    tokens = [verb.doc[i] for i in range(tokens[0].i, extra.right_edge.i + 1)]
-            return "dobj", tokens, child
-    for child in children:
-        if child.dep_ == "prep" and child.i > verb.i:
-            pobj = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
-            if pobj:
-                return f"prep:{child.lower_}", _subtree(pobj[0]), pobj[0]
-    return "", [], None
+            for c in kids:
+                if a.dep[c] == dep and (c > v) == after:
+                    return dep, a.left[c], a.right[c], c
+    for c in kids:
+        if a.dep[c] == "dobj":
+            last = a.right[c]
+            for x in kids:
+                if x > c and (a.dep[x] in ("oprd", "xcomp") or (
+                        a.dep[x] == "prep" and a.lower[x] in _OBJECT_PREPS)):
+                    last = a.right[x]
+            return "dobj", a.left[c], last, c
+    for c in kids:
+        if a.dep[c] == "prep" and c > v:
+            pobj = _first_kid(a, c, ("pobj", "pcomp"))
+            if pobj is not None:
+                return f"prep:{a.lower[c]}", a.left[pobj], a.right[pobj], pobj
+    return "", 0, -1, None
 
 
-def _subject_kind(subj: Token) -> str:
-    if subj.lower_ in ("he", "she", "they", "i", "we", "you", "it"):
-        return "pron:" + subj.lower_
-    if subj.ent_type_:
-        return "ent:" + subj.ent_type_
-    if subj.tag_ in ("WP", "WDT"):
+def _subject_kind(a: TokenArrays, s: int) -> str:
+    low = a.lower[s]
+    if low in ("he", "she", "they", "i", "we", "you", "it"):
+        return "pron:" + low
+    if a.ent[s]:
+        return "ent:" + a.ent[s]
+    if a.tag[s] in ("WP", "WDT"):
         return "wh"
-    return "pos:" + subj.pos_
+    return "pos:" + a.pos[s]
 
 
-def _passive_agent(verb: Token) -> tuple[Token, Token] | None:
+def _passive_agent(a: TokenArrays, v: int) -> tuple[int, int] | None:
     """"The nominee has been endorsed by dozens of papers": the agent is the speaker and
     the passive subject what they hold a view on. (subject, agent's object) or None."""
-    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
-    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-    if subj is None or agent is None or subj.tag_ in ("WP", "WDT"):
+    subj = _first_kid(a, v, ("nsubjpass",))
+    agent = _first_kid(a, v, ("agent",))
+    if subj is None or agent is None or a.tag[subj] in ("WP", "WDT"):
         return None
-    pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+    pobj = _first_kid(a, agent, ("pobj",))
     return None if pobj is None else (subj, pobj)
 
 
-def _noun_claim(noun: Token) -> tuple[str, Token, Token] | None:
+def _noun_claim(a: TokenArrays, n: int) -> tuple[str, int, int] | None:
     """"Trump's claim that ...", "his plan to ...", "Clinton's attack on ...": a noun with a
     possessor (the speaker) and a that-clause, an infinitive or a prepositional object (the
-    content). (kind, possessor, content head) or None."""
-    poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+    content). Without a possessor, a noun of :data:`ATTRIBUTION_NOUNS` ("allegations of
+    fraud", "the claim that ...") with no speaker: the noun itself stands in for it.
+    (kind, possessor or the noun, content head) or None."""
+    poss = _first_kid(a, n, ("poss",))
     if poss is None:
-        return None
-    for child in noun.children:
-        if child.dep_ in ("acl", "ccomp") and child.i > noun.i and any(
-                m.dep_ == "mark" and m.lower_ == "that" for m in child.children):
-            return "noun_that", poss, child
-    for child in noun.children:
-        if child.dep_ == "acl" and child.i > noun.i and child.tag_ == "VB" and any(
-                m.dep_ == "aux" and m.lower_ == "to" for m in child.children):
-            return "noun_to", poss, child
-    for child in noun.children:
-        if child.dep_ == "prep" and child.i > noun.i and child.lower_ in _NOUN_PREPS:
-            pobj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+        if a.lemma[n] not in ATTRIBUTION_NOUNS:
+            return None
+        found = _noun_claim_of(a, n, n)
+        return None if found is None else ("bare_" + found[0], found[1], found[2])
+    return _noun_claim_of(a, n, poss)
+
+
+def _noun_claim_of(a: TokenArrays, n: int, poss: int) -> tuple[str, int, int] | None:
+    kids = [c for c in a.kids(n) if c > n]
+    for c in kids:
+        if a.dep[c] in ("acl", "ccomp") and any(
+                a.dep[m] == "mark" and a.lower[m] == "that" for m in a.kids(c)):
+            return "noun_that", poss, c
+    for c in kids:
+        if a.dep[c] == "acl" and a.tag[c] == "VB" and any(
+                a.dep[m] == "aux" and a.lower[m] == "to" for m in a.kids(c)):
+            return "noun_to", poss, c
+    for c in kids:
+        if a.dep[c] == "prep" and a.lower[c] in _NOUN_PREPS:
+            pobj = _first_kid(a, c, ("pobj", "pcomp"))
             if pobj is not None:
-                return f"noun_prep:{child.lower_}", poss, pobj
+                return f"noun_prep:{a.lower[c]}", poss, pobj
     return None
 
 
-def _predicate(word: Token) -> tuple[str, Token, Token] | None:
+def _predicate(a: TokenArrays, w: int) -> tuple[str, int, int] | None:
     """"X is critical of Y", "X was sure (that) Y", "X is determined to Y", "X is a staunch
     opponent of Y": an adjective or noun predicated of the speaker by a copula, with a
     clause, an infinitive or a prepositional object. (kind, copula, content head) or None."""
-    if not ((word.pos_ == "ADJ" and word.dep_ == "acomp") or
-            (word.pos_ == "NOUN" and word.dep_ == "attr")):
+    if not ((a.pos[w] == "ADJ" and a.dep[w] == "acomp") or
+            (a.pos[w] == "NOUN" and a.dep[w] == "attr")):
         return None
-    kind = "adj" if word.pos_ == "ADJ" else "attr"
-    for child in word.children:
-        if child.dep_ in ("ccomp", "xcomp") and child.i > word.i:
-            return f"{kind}_{child.dep_}", word.head, child
-    for child in word.children:
-        if child.dep_ == "prep" and child.i > word.i:
-            pobj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+    kind = "adj" if a.pos[w] == "ADJ" else "attr"
+    copula = a.head[w]
+    kids = [c for c in a.kids(w) if c > w]
+    for c in kids:
+        if a.dep[c] in ("ccomp", "xcomp"):
+            return f"{kind}_{a.dep[c]}", copula, c
+    for c in kids:
+        if a.dep[c] == "prep":
+            pobj = _first_kid(a, c, ("pobj", "pcomp"))
             if pobj is not None:
-                return f"{kind}_prep:{child.lower_}", word.head, pobj
+                return f"{kind}_prep:{a.lower[c]}", copula, pobj
     if kind == "adj":
         # "it is clear that ...": the clause hangs on the copula
-        for child in word.head.children:
-            if child.dep_ == "ccomp" and child.i > word.i:
-                return "adj_ccomp", word.head, child
+        for c in a.kids(copula):
+            if a.dep[c] == "ccomp" and c > w:
+                return "adj_ccomp", copula, c
     return None
 
 
 def verb_candidate(verb: Token) -> Candidate | None:
     """The candidate attribution headed by ``verb``: a verb with a subject and a
-    complement, a passive with an agent, or a noun with a possessor and a that-clause."""
-    if verb.pos_ in ("ADJ", "NOUN"):
-        pred = _predicate(verb)
+    complement, a passive with an agent, a noun with a possessor (or of
+    :data:`ATTRIBUTION_NOUNS`) and a complement, or a predicated adjective or noun."""
+    a = token_arrays(verb.doc)
+    v = verb.i
+    pos = a.pos[v]
+    if pos in ("ADJ", "NOUN"):
+        pred = _predicate(a, v)
         if pred is not None:
             kind, copula, head = pred
-            subj = subject_of(copula)
+            subj = _subject_index(a, copula)
             if subj is None:
                 return None
-            return _candidate(verb, subj, kind, _subtree(head), head)
-        if verb.pos_ == "ADJ":
+            return _candidate(verb, subj, kind, a.left[head], a.right[head], head)
+        if pos == "ADJ":
             return None
-        claim = _noun_claim(verb)
+        claim = _noun_claim(a, v)
         if claim is None:
             return None
         kind, possessor, head = claim
-        return _candidate(verb, possessor, kind, _subtree(head), head)
-    if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("aux", "auxpass"):
+        return _candidate(verb, possessor, kind, a.left[head], a.right[head], head)
+    if pos not in ("VERB", "AUX") or a.dep[v] in ("aux", "auxpass"):
         return None
-    comp_dep, content, comp_head = _complement(verb)
+    comp_dep, first, last, comp_head = _complement(a, v)
     if not comp_dep:
-        passive = _passive_agent(verb)
+        passive = _passive_agent(a, v)
         if passive is not None:
             patient, agent = passive
-            return _candidate(verb, agent, "passive_subj", _subtree(patient), patient)
-    subj = subject_of(verb)
-    if subj is None:
+            return _candidate(verb, agent, "passive_subj", a.left[patient], a.right[patient],
+                              patient)
+    subj = _subject_index(a, v)
+    if subj is not None:
+        return _candidate(verb, subj, comp_dep, first, last, comp_head)
+    # no speaker: "Asked about the plan, ...", "The dissolution *was announced*", "the
+    # contests *known as* Super Tuesday"; the verb stands in as its own subject (see
+    # Candidate.speakerless)
+    if comp_dep:
+        return _candidate(verb, v, "bare_" + comp_dep, first, last, comp_head)
+    theme = _first_kid(a, v, ("nsubjpass",))
+    if theme is None or a.tag[theme] in ("WP", "WDT") or a.lower[theme] in ("it", "there"):
         return None
-    return _candidate(verb, subj, comp_dep, content, comp_head)
+    return _candidate(verb, v, "bare_passive", a.left[theme], a.right[theme], theme)
 
 
-def _candidate(verb: Token, subj: Token, comp_dep: str, content: list[Token],
-               comp_head: Token | None) -> Candidate | None:
-    while content and ((content[-1].is_punct and not content[-1].is_quote) or content[-1].is_space):
-        content = content[:-1]
-    while content and ((content[0].is_punct and not content[0].is_quote) or content[0].is_space):
-        content = content[1:]
-    if not content or content[0].i <= verb.i <= content[-1].i:
+def _candidate(verb: Token, s: int, comp_dep: str, first: int, last: int,
+               comp_head: int | None) -> Candidate | None:
+    a = token_arrays(verb.doc)
+    while first <= last and ((a.punct[last] and not a.quotes[last]) or a.space[last]):
+        last -= 1
+    while first <= last and ((a.punct[first] and not a.quotes[first]) or a.space[first]):
+        first += 1
+    v = verb.i
+    if first > last or first <= v <= last:
         return None
-    flags = _token_flags(verb.doc)
-    lemma = verb.lemma_.lower()
+    doc = verb.doc
+    content = doc[first:last + 1]
+    lemma = a.lemma[v]
     prep = ""
     if ":" in comp_dep:
         comp_dep, prep = comp_dep.split(":", 1)
-    n = len(content)
-    quoted = bool(flags.quote[content[0].i:content[-1].i + 1].any())
+    n = last - first + 1
+    quoted = bool(a.quote[first:last + 1].any())
+    speakerless = s == v
+    low0 = a.lower[first]
+    skind = "none" if speakerless else _subject_kind(a, s)
     feats = [
         "bias",
         f"lemma={lemma}",
         f"dep={comp_dep}",
         f"lemma_dep={lemma}|{comp_dep}",
-        f"tag={verb.tag_}",
-        f"vdep={verb.dep_}",
-        f"subj={_subject_kind(subj)}",
-        f"lemma_first={lemma}|{content[0].lower_ if content[0].lower_ in _FIRST else 'o'}",
+        f"tag={a.tag[v]}",
+        f"vdep={a.dep[v]}",
+        f"subj={skind}",
+        f"lemma_first={lemma}|{low0 if low0 in _FIRST else 'o'}",
         f"len={min(n // 4, 8)}",
         f"quoted={quoted}",
-        f"first={content[0].lower_ if content[0].lower_ in _FIRST else 'other'}",
-        f"comp_first_pos={content[0].pos_}",
+        f"first={low0 if low0 in _FIRST else 'other'}",
+        f"comp_first_pos={a.pos[first]}",
     ]
-    skind = _subject_kind(subj)
     coarse = skind.split(":")[0] if not skind.startswith("ent:") else skind
     feats += [f"lemma_subj={lemma}|{coarse}", f"dep_subj={comp_dep}|{coarse}"]
-    ents = {t.ent_type_ for t in subj.subtree if t.ent_type_}
-    feats += [f"subj_ent={e}" for e in sorted(ents)]
-    if subj.pos_ == "NOUN":
-        feats.append(f"subj_lemma={subj.lemma_.lower()}")
+    if not speakerless:
+        ents = {a.ent[i] for i in range(a.left[s], a.right[s] + 1) if a.ent[i]}
+        feats += [f"subj_ent={e}" for e in sorted(ents)]
+        if a.pos[s] == "NOUN":
+            feats.append(f"subj_lemma={a.lemma[s]}")
     if prep:
         feats += [f"prep={prep}", f"lemma_prep={lemma}|{prep}"]
     for name, lex in (("speech", SPEECH), ("cog", COGNITION), ("intent", INTENT),
                       ("cobj", CONTENT_OBJECT)):
         if lemma in lex:
             feats += [f"lex={name}", f"lex_dep={name}|{comp_dep}"]
-    if any(c.dep_ == "neg" for c in verb.children):
+    kid_deps = [a.dep[k] for k in a.kids(v)]
+    if "neg" in kid_deps:
         feats.append("neg")
-    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
+    if any(a.dep[k] == "aux" and a.tag[k] == "MD" for k in a.kids(v)):
         feats.append("modal")
-    if any(c.dep_ == "auxpass" for c in verb.children):
+    if "auxpass" in kid_deps:
         feats.append("passive")
-    if any(c.dep_ == "dative" or (c.dep_ == "dobj" and comp_dep == "ccomp")
-           for c in verb.children):
+    if "dative" in kid_deps or ("dobj" in kid_deps and comp_dep == "ccomp"):
         feats.append("has_addressee")
-    if verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].is_punct:
+    if v + 1 < a.n and a.punct[v + 1]:
         feats.append("punct_after")
-    if subj.i > verb.i:
+    if s > v:
         feats.append("inverted")
     if comp_head is not None and comp_dep in ("dobj", "prep", "passive_subj", "adj_prep",
-                                              "attr_prep", "noun_prep"):
+                                              "attr_prep", "noun_prep", "bare_noun_prep"):
         # "issued a statement", "raised concerns about", "expressed support for"
-        feats += [f"head={comp_head.lemma_.lower()}",
-                  f"lemma_head={lemma}|{comp_head.lemma_.lower()}"]
-    if flags.verb[content[0].i:content[-1].i + 1].any():
+        head = a.lemma[comp_head]
+        feats += [f"head={head}", f"lemma_head={lemma}|{head}"]
+    if a.verb[first:last + 1].any():
         feats.append(f"content_verb|{comp_dep}")
-    start, end = flags.sentence_of(verb.i)
-    if flags.quote[start:end].any():
+    start, end = a.sentence_of(v)
+    if a.quote[start:end].any():
         feats.append("sent_quoted")
-    if int(flags.say[start:end].sum()) > int(flags.say[verb.i]):
+    if int(a.say[start:end].sum()) > int(a.say[v]):
         feats.append("sent_has_say")  # another "say"/"tell" in the sentence
-    feats += _context_features(verb, subj, comp_dep, content, comp_head)
-    return Candidate(verb, subj, content, comp_dep, feats, comp_head)
+    feats += _context_features(a, v, s, comp_dep, first, last, comp_head)
+    return Candidate(verb, doc[s], content, comp_dep, feats,
+                     None if comp_head is None else doc[comp_head])
 
 
 _REPORTING = SPEECH | COGNITION
 
 
-def _context_features(verb: Token, subj: Token, comp_dep: str, content: list[Token],
-                      comp_head: Token | None) -> list[str]:
+def _context_features(a: TokenArrays, v: int, s: int, comp_dep: str, first: int, last: int,
+                      comp_head: int | None) -> list[str]:
     """Where the cue sits in its sentence and what modifies it: "X said he *plans* to ..."
     (nested in a reported clause), "said *in a statement*", "*his* support for"."""
     feats = []
-    if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp"):
-        gov = verb.head.lemma_.lower()
-        feats.append(f"gov={verb.dep_}|{gov if gov in _REPORTING else verb.head.pos_}")
-    anc, depth = verb.head, 0
-    while anc.i != anc.head.i and depth < 6:
-        if anc.pos_ == "VERB" and anc.lemma_.lower() in _REPORTING:
+    head = a.head
+    if a.dep[v] in ("xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp"):
+        gov = a.lemma[head[v]]
+        feats.append(f"gov={a.dep[v]}|{gov if gov in _REPORTING else a.pos[head[v]]}")
+    anc, depth = head[v], 0
+    while anc != head[anc] and depth < 6:
+        if a.pos[anc] == "VERB" and a.lemma[anc] in _REPORTING:
             feats.append("nested_in_report")
             break
-        anc, depth = anc.head, depth + 1
+        anc, depth = head[anc], depth + 1
     feats.append(f"depth={min(depth, 4)}")
-    lo, hi = content[0].i, content[-1].i
-    for child in verb.children:
-        dep = child.dep_
-        if dep == "prep" and not lo <= child.i <= hi:
-            pobj = next((x for x in child.children if x.dep_ == "pobj"), None)
+    for child in a.kids(v):
+        dep = a.dep[child]
+        if dep == "prep" and not first <= child <= last:
+            pobj = next((x for x in a.kids(child) if a.dep[x] == "pobj"), None)
             if pobj is not None:
-                what = pobj.lemma_.lower() if pobj.pos_ == "NOUN" else (
-                    pobj.ent_type_ or pobj.pos_)
-                feats.append(f"vprep={child.lower_}|{what}")
+                what = a.lemma[pobj] if a.pos[pobj] == "NOUN" else (a.ent[pobj] or a.pos[pobj])
+                feats.append(f"vprep={a.lower[child]}|{what}")
         elif dep == "advmod":
-            feats.append(f"adv={child.lower_}")
+            feats.append(f"adv={a.lower[child]}")
         elif dep == "dative" or (dep == "dobj" and comp_dep == "ccomp"):
-            feats.append(f"addressee={child.ent_type_ or child.pos_}")
+            feats.append(f"addressee={a.ent[child] or a.pos[child]}")
         elif dep == "aux":
-            feats.append(f"aux={child.lower_}")
+            feats.append(f"aux={a.lower[child]}")
     if comp_head is not None and comp_dep == "dobj":
-        for child in comp_head.children:
-            if child.dep_ == "poss":
+        for child in a.kids(comp_head):
+            dep = a.dep[child]
+            if dep == "poss":
                 feats.append("obj_poss")
-            elif child.dep_ == "prep":
-                feats.append(f"obj_prep={comp_head.lemma_.lower()}|{child.lower_}")
-            elif child.dep_ == "det":
-                feats.append(f"obj_det={child.lower_}")
-    if subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she", "i", "we", "they"):
+            elif dep == "prep":
+                feats.append(f"obj_prep={a.lemma[comp_head]}|{a.lower[child]}")
+            elif dep == "det":
+                feats.append(f"obj_det={a.lower[child]}")
+    if a.ent[s] == "PERSON" or a.lower[s] in ("he", "she", "i", "we", "they"):
         feats.append("subj_human")
-    first = content[0]
-    feats.append("first_lemma=" + (first.pos_ if first.pos_ in ("PROPN", "NUM")
-                                   else first.lemma_.lower()))
+    feats.append("first_lemma=" + (a.pos[first] if a.pos[first] in ("PROPN", "NUM")
+                                   else a.lemma[first]))
     return feats
-
-
-class _Flags:
-    """Per-Doc token arrays, so that candidate features need not create Token objects."""
-
-    def __init__(self, doc: Doc) -> None:
-        n = len(doc)
-        self.quote = np.zeros(n, dtype=bool)
-        self.verb = np.zeros(n, dtype=bool)
-        self.say = np.zeros(n, dtype=bool)
-        self.sent_start = np.zeros(n + 1, dtype=np.int64)
-        self.sent_end = np.zeros(n + 1, dtype=np.int64)
-        for tok in doc:
-            self.quote[tok.i] = tok.is_quote
-            self.verb[tok.i] = tok.pos_ in ("VERB", "AUX")
-            self.say[tok.i] = tok.lemma_ in ("say", "tell")
-        for sent in doc.sents:
-            self.sent_start[sent.start:sent.end] = sent.start
-            self.sent_end[sent.start:sent.end] = sent.end
-
-    def sentence_of(self, i: int) -> tuple[int, int]:
-        return int(self.sent_start[i]), int(self.sent_end[i])
-
-
-def _token_flags(doc: Doc) -> _Flags:
-    flags = doc.user_data.get("evenhand_cue_flags")
-    if not isinstance(flags, _Flags):
-        flags = _Flags(doc)
-        doc.user_data["evenhand_cue_flags"] = flags
-    return flags
 
 
 def dense_rows(cand: Candidate, width: int) -> np.ndarray | None:
@@ -370,6 +399,20 @@ def dense_rows(cand: Candidate, width: int) -> np.ndarray | None:
 
 
 _OBJECT_PREPS = frozenset({"as", "to", "for", "of", "about"})
+# Nouns of saying, thinking and stance that report an attribution without a speaker
+# ("allegations of fraud", "calls for a recount", "the claim that ..."). Team-written.
+ATTRIBUTION_NOUNS = word_set("""
+claim allegation accusation charge criticism critique complaint concern question worry fear
+hope belief view opinion position stance argument suggestion assertion insistence denial
+admission acknowledgment acknowledgement statement comment remark announcement warning threat
+promise pledge vow proposal plan call demand request appeal plea push bid effort attempt
+decision refusal agreement commitment support opposition endorsement praise attack defense
+defence speculation rumor rumour suspicion doubt expectation prediction forecast assessment
+conclusion finding estimate idea notion perception impression assumption desire intention
+intent determination willingness reluctance eagerness recommendation advice mention reference
+reminder explanation description characterization portrayal dismissal rejection condemnation
+disapproval approval backing
+""")
 # the prepositions that introduce what a possessed noun is about: "Clinton's attack on ..."
 _NOUN_PREPS = frozenset({"of", "on", "about", "for", "against", "to", "over", "toward",
                          "towards", "with"})
@@ -426,12 +469,40 @@ class CueScorer:
     def score(self, cand: Candidate) -> float:
         """The logit: sparse weights plus the dense part where it applies."""
         assert self.weights is not None
-        z = sum(self.weights.get(f, 0.0) for f in cand.features)
+        z = sum(map(self.weights.get, cand.features, repeat(0.0)))
         if self._dense_w is not None:
-            rows = dense_rows(cand, self._width)
-            if rows is not None:
-                z += float(np.einsum("ij,ij->", self._dense_w, rows)) + self._dense_b
-        return z
+            proj = self._projections(cand.verb.doc)
+            if proj is not None:
+                # the dense part is linear: each row's weights dotted with every token's
+                # vector once per Doc, the content's mean from prefix sums
+                head = cand.comp_head if cand.comp_head is not None else cand.content[0]
+                first, end = cand.content.start, cand.content.end
+                z += (proj[0][cand.verb.i] + proj[1][cand.subject.i] + proj[2][head.i]
+                      + (proj[3][end] - proj[3][first]) / (end - first) + self._dense_b)
+        return float(z)
+
+    def _projections(self, doc: Doc) -> np.ndarray | None:
+        """Per token, the dot products of its ``doc.tensor`` row with the verb, subject and
+        complement-head weights, and prefix sums of that with the content weights
+        (``(4, n + 1)``); None when the Doc has no tensor of the trained width."""
+        assert self._dense_w is not None
+        key = f"{PROJECTIONS_KEY}:{id(self)}"
+        cached = doc.user_data.get(key)
+        if isinstance(cached, np.ndarray) or cached is False:
+            return cached if isinstance(cached, np.ndarray) else None
+        tensor = doc.tensor
+        if tensor is None or tensor.ndim != 2 or tensor.shape[1] != self._width or \
+                tensor.shape[0] != len(doc):
+            doc.user_data[key] = False
+            return None
+        # einsum's own loop, not BLAS: a matrix product here would wake OpenBLAS's threads,
+        # which then spin on the other cores for the rest of the batch
+        dots = np.einsum("nd,rd->nr", np.asarray(tensor, dtype=np.float32), self._dense_w)
+        proj = np.zeros((4, len(doc) + 1), dtype=np.float64)
+        proj[:3, :-1] = dots[:, :3].T
+        proj[3, 1:] = np.cumsum(dots[:, 3], dtype=np.float64)
+        doc.user_data[key] = proj
+        return proj
 
     def probability(self, cand: Candidate) -> float:
         if self.weights is None:

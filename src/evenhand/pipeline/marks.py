@@ -18,6 +18,7 @@ __all__ = ["MarkedQuote", "find_marked_quotes"]
 _OPEN = {"“": "”", "„": "”", "«": "»", "‹": "›"}
 _CLOSE = {"”", "»", "›"}
 _PARA = re.compile(r"\n\s*\n")
+_MARK = re.compile("''|[\"“„«‹”»›‘’]")
 
 
 @dataclass
@@ -66,15 +67,12 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     open_at: int | None = None
     open_kind = ""
     single_open: int | None = None
-    i = start - 1
-    while i + 1 < end:
-        i += 1
-        ch = text[i]
-        at = i
-        if ch == "'" and i + 1 < end and text[i + 1] == "'":
+    # only the marks themselves are visited, not every character
+    for m in _MARK.finditer(text, start, end):
+        at, i, ch = m.start(), m.end() - 1, m.group()
+        if ch == "''":
             # two apostrophes standing for a double quote mark (some newspapers' style)
             ch = '"'
-            i += 1
         if ch == '"':
             if open_at is None:
                 open_at, open_kind = at, '"'

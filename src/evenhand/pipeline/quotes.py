@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+import numpy as np
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ._doctext import doc_text
-from .bounds import BoundaryContext
-from .cues import CueScorer, subject_of, verb_candidate
+from .bounds import ARRAYS_KEY, BoundaryContext, TokenArrays, token_arrays
+from .cues import ATTRIBUTION_NOUNS, PROJECTIONS_KEY, CueScorer, subject_of, verb_candidate
 from .headlines import headline_quotes
 from .lexicon import CUE_LEMMAS, SPEECH, word_set
 from .marks import MarkedQuote, find_marked_quotes
@@ -76,11 +78,14 @@ class Quote:
     cue_head: int | None = None
 
 
-def _char_span(tokens: list[Token]) -> tuple[int, int]:
+def _char_span(tokens: Span | list[Token]) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
-def _trim_tokens(tokens: list[Token], keep_quote_marks: bool = True) -> list[Token]:
+_Tokens = TypeVar("_Tokens", Span, list[Token])
+
+
+def _trim_tokens(tokens: _Tokens, keep_quote_marks: bool = True) -> _Tokens:
     def edge(t: Token) -> bool:
         if t.is_space:
             return True
@@ -133,16 +138,10 @@ class QuoteFinder:
     # -- candidates from the parse ---------------------------------------------------------
     def _cue_candidates(self, doc: Doc) -> list[Quote]:
         found: list[Quote] = []
-        for tok in doc:
-            if tok.lower_ == "according" and tok.i + 1 < len(doc) and \
-                    doc[tok.i + 1].lower_ == "to":
-                q = self._according(tok)
-                if q:
-                    found.append(q)
-                continue
-            if tok.pos_ not in ("VERB", "AUX", "NOUN", "ADJ"):
-                continue
-            q = self._verb_cue(tok)
+        a = token_arrays(doc)
+        for i in _cue_positions(a):
+            tok = doc[i]
+            q = self._according(tok) if _according_to(a, i) else self._verb_cue(tok)
             if q:
                 found.append(q)
         return found
@@ -154,8 +153,11 @@ class QuoteFinder:
             if self.scorer.spans.active:
                 first, last = self.scorer.spans.choose(
                     BoundaryContext(verb, content, cand.comp_dep))
-                content = _trim_tokens([verb.doc[i] for i in range(first, last + 1)]) or content
+                content = _trim_tokens(verb.doc[first:last + 1]) or content
             start, end = _char_span(content)
+            if cand.speakerless:
+                return Quote(start, end, "indirect", _char_span(_cue_tokens(verb)), None,
+                             cue_head=verb.i)
             return Quote(start, end, "indirect", _char_span(_cue_tokens(verb)),
                          _char_span(_speaker_tokens(cand.subject)),
                          speaker_head=cand.subject.i, cue_head=verb.i)
@@ -246,6 +248,9 @@ class QuoteFinder:
             if cue.cue_head not in used:
                 q = self._parenthetical(doc, cue, quotes)
                 if q is not None:
+                    # what the reported clause's own verbs took for quotes is its content
+                    quotes = [x for x in quotes if not (
+                        x.start < q.end and q.start < x.end and _cue_within(x, q.spans))]
                     quotes.append(q)
         quotes = _dedupe(quotes)
         sums = _quoted_letters(text, marked)
@@ -302,16 +307,7 @@ class QuoteFinder:
         if verb.lemma_.lower() not in SPEECH or verb.dep_ not in ("ROOT", "parataxis"):
             return None
         sent = verb.sent
-        if verb.dep_ == "parataxis":
-            clause = {t.i for t in verb.subtree}
-        else:
-            clause = {verb.i}
-            for child in verb.children:
-                if child.dep_ in ("nsubj", "aux", "neg", "advmod", "npadvmod", "prep",
-                                  "prt", "dative", "dobj") or (child.dep_ == "punct" and \
-                        abs(child.i - verb.i) <= 1):
-                    clause.update(t.i for t in child.subtree)
-        lo, hi = min(clause), max(clause)
+        lo, hi = _clause_of(verb)
         before = _trim_tokens([t for t in sent if t.i < lo])
         after = _trim_tokens([t for t in sent if t.i > hi])
         fragments = [f for f in (before, after) if f]
@@ -319,7 +315,9 @@ class QuoteFinder:
             return None
         spans = [_char_span(f) for f in fragments]
         start, end = spans[0][0], spans[-1][1]
-        if any(q.start < end and start < q.end for q in quotes):
+        # a quote already there overrules, unless its cue is part of what this one reports
+        # ("The museum, Mr. Obama said, would *make* visitors face ...")
+        if any(q.start < end and start < q.end and not _cue_within(q, spans) for q in quotes):
             return None
         return Quote(start, end, "indirect", cue.cue, cue.speaker, spans=spans,
                      speaker_head=cue.speaker_head, cue_head=cue.cue_head)
@@ -364,7 +362,12 @@ class QuoteFinder:
                     q.spans.extend(parts)
                     q.start, q.end = min(q.start, mq.start), max(q.end, mq.end)
                     return None
-            return Quote(mq.start, mq.end, "direct", best.cue, best.speaker, spans=parts,
+            lead = _lead_in(doc, best, mq, quotes) if best.cue[1] <= mq.start else None
+            if lead is not None:
+                # "Judged by the polls, Stevens said, “it is like ...”": what precedes the
+                # attribution in its sentence is the quotation's first part
+                parts = [lead, *parts]
+            return Quote(parts[0][0], mq.end, "direct", best.cue, best.speaker, spans=parts,
                          speaker_head=best.speaker_head, cue_head=best.cue_head)
         if words < self.min_floating_words:
             return None
@@ -408,6 +411,40 @@ def _headline(doc: Doc) -> list[Quote]:
     return out
 
 
+def _clause_of(verb: Token) -> tuple[int, int]:
+    """The first and last token of a speech verb's own clause ("Mr. Obama said", "the
+    agency said on Monday"), without what it reports."""
+    if verb.dep_ == "parataxis":
+        clause = {t.i for t in verb.subtree}
+    else:
+        clause = {verb.i}
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "aux", "neg", "advmod", "npadvmod", "prep", "prt",
+                              "dative", "dobj") or (child.dep_ == "punct" and
+                                                    abs(child.i - verb.i) <= 1):
+                clause.update(t.i for t in child.subtree)
+    return min(clause), max(clause)
+
+
+def _lead_in(doc: Doc, cue: Quote, mq: MarkedQuote,
+             quotes: list[Quote]) -> tuple[int, int] | None:
+    """The text before a speech verb's clause in its sentence, when the quotation right
+    after the clause goes on from it (three words at least, no quotation of its own)."""
+    assert cue.cue_head is not None
+    verb = doc[cue.cue_head]
+    if verb.lemma_.lower() not in SPEECH or verb.dep_ not in ("ROOT", "parataxis"):
+        return None
+    lo, _ = _clause_of(verb)
+    sent = verb.sent
+    before = _trim_tokens(doc[sent.start:lo])
+    if len(before) < 3 or any(t.is_quote for t in before):
+        return None
+    start, end = _char_span(before)
+    if end > mq.start or any(q.start < end and start < q.end for q in quotes):
+        return None
+    return start, end
+
+
 def _attribution_only(doc: Doc, text: str, last: Quote, mq: MarkedQuote) -> bool:
     """Whether only the attribution of ``last`` (its cue's sentence: "said Ann Lee, a
     lawyer who ...") stands between it and the quotation ``mq``."""
@@ -415,6 +452,11 @@ def _attribution_only(doc: Doc, text: str, last: Quote, mq: MarkedQuote) -> bool
         return mq.start - last.end < 100
     sent = doc[last.cue_head].sent
     return mq.start <= sent.end_char or not text[sent.end_char:mq.start].strip()
+
+
+def _cue_within(q: Quote, spans: list[tuple[int, int]]) -> bool:
+    return q.cue is not None and q.cue_head is not None and any(
+        s <= q.cue[0] and q.cue[1] <= e for s, e in spans)
 
 
 def _in_any_marked(span: tuple[int, int] | None, marked: list[MarkedQuote]) -> bool:
@@ -464,22 +506,44 @@ def _dedupe(quotes: list[Quote]) -> list[Quote]:
     return [q for q in out if id(q) not in nested]
 
 
-def _quoted_letters(text: str, marked: list[MarkedQuote]) -> tuple[list[int], list[int]]:
+def _cue_positions(a: TokenArrays) -> list[int]:
+    """The tokens that may head a candidate (see :func:`verb_candidate`) or a content-less
+    cue: verbs that are not auxiliaries, predicated adjectives and nouns, nouns with a
+    possessor or of :data:`ATTRIBUTION_NOUNS`, and "according to"."""
+    possessed = {a.head[i] for i in range(a.n) if a.dep[i] == "poss"}
+    out = []
+    for i in range(a.n):
+        pos, dep = a.pos[i], a.dep[i]
+        if _according_to(a, i):
+            out.append(i)
+        elif pos in ("VERB", "AUX"):
+            if dep not in ("aux", "auxpass"):
+                out.append(i)
+        elif pos == "NOUN":
+            if dep == "attr" or i in possessed or a.lemma[i] in ATTRIBUTION_NOUNS:
+                out.append(i)
+        elif pos == "ADJ" and dep == "acomp":
+            out.append(i)
+    return out
+
+
+def _according_to(a: TokenArrays, i: int) -> bool:
+    return a.lower[i] == "according" and i + 1 < a.n and a.lower[i + 1] == "to"
+
+
+def _quoted_letters(text: str, marked: list[MarkedQuote]) -> tuple[np.ndarray, np.ndarray]:
     """Prefix sums of letters and of letters inside quotation marks, for O(1) shares."""
-    inside = bytearray(len(text) + 1)
+    alpha = np.fromiter(map(str.isalpha, text), dtype=bool, count=len(text))
+    inside = np.zeros(len(text), dtype=bool)
     for mq in marked:
         for ps, pe in mq.parts:
-            inside[ps:pe] = b"\x01" * (pe - ps)
-    letters = [0]
-    quoted = [0]
-    for i, ch in enumerate(text):
-        is_alpha = ch.isalpha()
-        letters.append(letters[-1] + is_alpha)
-        quoted.append(quoted[-1] + (is_alpha and inside[i]))
+            inside[ps:pe] = True
+    letters = np.concatenate(([0], np.cumsum(alpha)))
+    quoted = np.concatenate(([0], np.cumsum(alpha & inside)))
     return letters, quoted
 
 
-def _kind(q: Quote, sums: tuple[list[int], list[int]]) -> str:
+def _kind(q: Quote, sums: tuple[np.ndarray, np.ndarray]) -> str:
     """direct/mixed/indirect by the share of the content's letters inside quotation marks,
     the same definition as PolNeAR's derived kinds (≥ 0.95 direct, 0 indirect)."""
     letters, quoted = sums
@@ -518,7 +582,10 @@ class QuotesComponent:
     def __call__(self, doc: Doc) -> Doc:
         quotes = self.finder(doc)
         # per-Doc scratch arrays of the cue scorer: not serialisable, not kept
-        doc.user_data.pop("evenhand_cue_flags", None)
+        doc.user_data.pop(ARRAYS_KEY, None)
+        for key in [k for k in doc.user_data
+                    if isinstance(k, str) and k.startswith(PROJECTIONS_KEY)]:
+            del doc.user_data[key]
         doc._.evenhand_quotes = quotes
         spans = []
         for q in quotes:
