@@ -362,7 +362,8 @@ class QuoteFinder:
                     q.spans.extend(parts)
                     q.start, q.end = min(q.start, mq.start), max(q.end, mq.end)
                     return None
-            lead = _lead_in(doc, best, mq, quotes) if best.cue[1] <= mq.start else None
+            lead = (_lead_in(doc, best, mq, quotes)
+                    if best.cue is not None and best.cue[1] <= mq.start else None)
             if lead is not None:
                 # "Judged by the polls, Stevens said, “it is like ...”": what precedes the
                 # attribution in its sentence is the quotation's first part
