@@ -622,9 +622,15 @@ def test_seed_li_hui(seed: tuple[str, dict[str, Any]]) -> None:
     assert any("at their best in history" in q["text"] for q in quotes), attributions(report)
 
 
-def test_seed_nothing_in_headline_or_footer(seed: tuple[str, dict[str, Any]]) -> None:
+def test_seed_nothing_in_headline_repeat_or_footer(seed: tuple[str, dict[str, Any]]) -> None:
+    # as for the example: the headline may hold an attribution ("Leaders agree to ..."),
+    # its repeat and the footer hold nothing
     text, report = seed
-    assert_nothing_in(report, set_aside_regions(text, "Balanced journalism"))
+    headline, repeat, footer = set_aside_regions(text, "Balanced journalism")
+    assert_nothing_in(report, [repeat, footer])
+    for q in report["quotes"]:
+        if q["start"] < headline[1]:
+            assert q["end"] <= headline[1], q
 
 
 # --- other inputs that analyse --------------------------------------------------------------

@@ -220,7 +220,107 @@ def test_passive_with_an_agent_attributes_to_the_agent(nlp: Language) -> None:
 
 
 def test_a_possessor_and_a_that_clause_make_a_noun_cue(nlp: Language) -> None:
-    r = run(nlp, "Critics rejected the senator's claim that the new tax would create jobs.")
+    r = run(nlp, "The senator's claim that the new tax would create jobs drew laughter in "
+                 "the chamber.")
     (q,) = [q for q in r.quotes if q.cue is not None and q.cue.text == "claim"]
     assert q.text.endswith("the new tax would create jobs")
     assert q.speaker is not None and "senator" in q.speaker.text
+
+
+def test_a_doubtful_quote_nested_in_another_speakers_quote_is_dropped() -> None:
+    from evenhand.pipeline.quotes import Quote, _drop_doubtful_nested
+
+    # "Critics rejected [the senator's claim [that the tax would create jobs]]"
+    outer = Quote(17, 72, "indirect", (8, 16), (0, 7), speaker_head=0, cue_head=1)
+    doubtful = Quote(40, 72, "indirect", (34, 39), (21, 32), speaker_head=4, cue_head=6,
+                     score=0.6)
+    sure = Quote(40, 72, "indirect", (34, 39), (21, 32), speaker_head=4, cue_head=6,
+                 score=0.95)
+    same_speaker = Quote(40, 72, "indirect", (34, 39), (0, 7), speaker_head=0, cue_head=6,
+                         score=0.6)
+    assert _drop_doubtful_nested([outer, doubtful], 0.8) == [outer]
+    assert _drop_doubtful_nested([outer, sure], 0.8) == [outer, sure]
+    assert _drop_doubtful_nested([outer, same_speaker], 0.8) == [outer, same_speaker]
+    assert _drop_doubtful_nested([outer, doubtful], 0.0) == [outer, doubtful]
+
+
+# --- headlines, transcripts, parentheticals ------------------------------------------------
+
+@pytest.mark.parametrize("headline,speaker,cue,content", [
+    ("Lindqvist: The bridge will reopen in May.", "Lindqvist", ":",
+     "The bridge will reopen in May"),
+    ("Mayor Says Harbour Tax Will Not Rise", "Mayor", "Says", "Harbour Tax Will Not Rise"),
+    ("Harbour tax will not rise, mayor says", "mayor", "says", "Harbour tax will not rise"),
+    ("Union blasts plan to close the depot", "Union", "blasts", "plan to close the depot"),
+])
+def test_headline_attributions_by_pattern(headline: str, speaker: str, cue: str,
+                                          content: str) -> None:
+    from evenhand.pipeline.headlines import headline_quotes
+
+    (q,) = headline_quotes(headline)
+    assert headline[slice(*q.speaker)] == speaker
+    assert headline[slice(*q.cue)] == cue
+    assert headline[slice(*q.content)] == content
+
+
+@pytest.mark.parametrize("headline", [
+    "Breaking: The bridge reopens in May", "Harbour town reopens its bridge",
+    "The Latest: bridge reopens",
+])
+def test_headline_rubrics_and_plain_headlines_are_not_attributions(headline: str) -> None:
+    from evenhand.pipeline.headlines import headline_quotes
+
+    assert headline_quotes(headline) == []
+
+
+def test_headline_attribution_is_reported_once(nlp: Language) -> None:
+    head = "Lindqvist: The harbour bridge will reopen in May"
+    text = f"{head}\n\n{head}\n\nThe harbour bridge has been closed since the storm in March."
+    r = evenhand.analyze(Article.from_text(text), nlp=nlp)
+    found = [q for q in r.quotes if "reopen in May" in q.text]
+    assert len(found) == 1  # the repeated headline is not analysed
+    (q,) = found
+    assert q.start < len(head) and text[q.start:q.end] == q.text
+    assert q.speaker is not None and q.speaker.text == "Lindqvist"
+
+
+def test_transcript_turns_are_quotes_of_their_speakers(nlp: Language) -> None:
+    text = ("The interview, in part:\n\n"
+            "TAPPER: Do you think the governor can still win the state in November?\n\n"
+            "FALLIN: Well, I think the whole nation needs to come together on this.")
+    r = run(nlp, text)
+    q = quote_with(r, "the whole nation needs")
+    assert q.speaker is not None and q.speaker.text == "FALLIN"
+    assert not q.text.startswith("FALLIN")
+    assert quote_with(r, "still win the state").speaker.text == "TAPPER"  # type: ignore[union-attr]
+
+
+def test_parenthetical_attribution_keeps_the_clause_it_reports(nlp: Language) -> None:
+    r = run(nlp, "The museum, Mr. Obama said, would make visitors face uncomfortable truths.")
+    q = quote_with(r, "uncomfortable truths")
+    assert q.text.startswith("The museum") and len(q.spans) == 2
+    assert q.speaker is not None and q.speaker.text == "Mr. Obama"
+    assert [x.speaker.text for x in r.quotes if x.speaker] == ["Mr. Obama"]
+
+
+def test_quotation_led_in_by_the_rest_of_its_sentence(nlp: Language) -> None:
+    text = ("Judged against national polls, Stevens said, “the race looks like a contest "
+            "nobody wants to win.”")
+    r = run(nlp, text)
+    q = quote_with(r, "nobody wants to win")
+    assert len(q.spans) == 2
+    assert text[q.spans[0][0]:q.spans[0][1]] == "Judged against national polls"
+    assert speaker_of(r, "nobody wants to win") == "Stevens"
+
+
+def test_token_arrays_agree_with_the_parse(nlp: Language) -> None:
+    from evenhand.pipeline.bounds import TokenArrays
+
+    doc = nlp("The minister, who spoke on Monday, said that the talks had failed. "
+              "Critics were not surprised.")
+    a = TokenArrays(doc)
+    for tok in doc:
+        assert a.head[tok.i] == tok.head.i and a.dep[tok.i] == tok.dep_
+        assert a.kids(tok.i) == [c.i for c in tok.children]
+        assert (a.left[tok.i], a.right[tok.i]) == (tok.left_edge.i, tok.right_edge.i)
+        assert a.sentence_of(tok.i) == (tok.sent.start, tok.sent.end)

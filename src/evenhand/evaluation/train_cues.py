@@ -16,9 +16,10 @@ second half of a short training (more epochs overfit). The boundary model learns
 same matches, which token positions start and end the gold content (two conditional-logit
 models, :func:`fit_choice`).
 
-The decision threshold maximises quote-level F1 at 0.3 plus exact-match F1 of the whole
-quote finder over the training documents, each scored by models fitted without it (k-fold
-cross-validation by document); the models are then refitted on all the documents. Only
+The decision threshold, and the higher one a quote nested in another speaker's must pass,
+maximise quote-level F1 at 0.3 plus exact-match F1 of the whole quote finder over the
+training documents, each scored by models fitted without it (k-fold cross-validation by
+document); the models are then refitted on all the documents. Only
 weights are written (no text); see docs/model-card-quote-cues.md.
 """
 
@@ -321,17 +322,23 @@ def _predict(weights: dict[str, float], dense: dict[str, Any] | None,
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
 
 
+Setting = tuple[float, float]  # (threshold, nested threshold)
+
+
 def cross_validated_threshold(golds: list[dict[str, Any]], docs: list[Any],
                               examples: list[Example], boundaries: list[Boundary],
                               width: int, epochs: int = EPOCHS, folds: int = FOLDS,
-                              thresholds: Sequence[float] = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
-                              ) -> tuple[float, dict[float, tuple[float, float]]]:
-    """The threshold maximising F1 at 0.3 plus exact-match F1 of the whole quote finder,
-    each document scored by models fitted on the other folds. Returns it and, for each
-    threshold tried, (F1 at 0.3, exact F1)."""
+                              thresholds: Sequence[float] = (0.25, 0.3, 0.35, 0.4, 0.45),
+                              nested: Sequence[float] = (0.0, 0.8, 0.9)
+                              ) -> tuple[Setting, dict[Setting, tuple[float, float]]]:
+    """The scorer's threshold, and the one for a quote nested in another speaker's
+    (:attr:`CueScorer.nested_threshold`), that maximise F1 at 0.3 plus exact-match F1 of
+    the whole quote finder, each document scored by models fitted on the other folds.
+    Returns them and, for each pair tried, (F1 at 0.3, exact F1)."""
     from ..pipeline.quotes import QuoteFinder
 
-    outputs: dict[float, list[tuple[dict[str, Any], list[Any]]]] = {t: [] for t in thresholds}
+    grid = [(t, n) for t in thresholds for n in nested]
+    outputs: dict[Setting, list[tuple[dict[str, Any], list[Any]]]] = {s: [] for s in grid}
     for f in range(folds):
         train = [ex for ex in examples if ex.key[0] % folds != f]
         held = [ex for ex in examples if ex.key[0] % folds == f]
@@ -340,13 +347,15 @@ def cross_validated_threshold(golds: list[dict[str, Any]], docs: list[Any],
         table = {(id(docs[ex.key[0]]), ex.key[1]): float(p)
                  for ex, p in zip(held, probs, strict=True)}
         spans = fit_spans([b for b in boundaries if b.doc % folds != f])
-        for t in thresholds:
-            finder = QuoteFinder(scorer=_OutOfFold(table, t, spans))
+        for t, n in grid:
+            scorer = _OutOfFold(table, t, spans)
+            scorer.nested_threshold = n
+            finder = QuoteFinder(scorer=scorer)
             for d in range(f, len(docs), folds):
                 docs[d].user_data.clear()
-                outputs[t].append((golds[d], finder(docs[d])))
-    scores = {t: _quote_f1(outputs[t]) for t in thresholds}
-    best = max(thresholds, key=lambda t: sum(scores[t]))
+                outputs[t, n].append((golds[d], finder(docs[d])))
+    scores = {s: _quote_f1(outputs[s]) for s in grid}
+    best = max(grid, key=lambda s: sum(scores[s]))
     return best, scores
 
 
@@ -392,8 +401,8 @@ def main(argv: list[str] | None = None) -> None:
     boundaries = boundary_groups(golds, docs)
     spans = fit_spans(boundaries)
     examples = examples_from_docs(golds, docs, width, spans)
-    threshold, scores = cross_validated_threshold(golds, docs, examples, boundaries, width,
-                                                  epochs=args.epochs)
+    (threshold, nested), scores = cross_validated_threshold(golds, docs, examples, boundaries,
+                                                            width, epochs=args.epochs)
     weights, dense = fit(examples, width, epochs=args.epochs)
     meta = {
         "trained_on": f"{Path(args.gold).name}: PolNeAR v1.0.0 train split "
@@ -401,12 +410,12 @@ def main(argv: list[str] | None = None) -> None:
                       f"{len(boundaries)} content boundaries)",
         "training_data_licence": "none declared by PolNeAR; research use only",
         "pipeline": f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}",
-        "cross_validated": {f"{t:.2f}": {"f1_0.3": f, "exact": e}
-                            for t, (f, e) in scores.items()},
+        "cross_validated": {f"threshold {t:.2f}, nested {n:.2f}": {"f1_0.3": f, "exact": e}
+                            for (t, n), (f, e) in scores.items()},
         "card": "docs/model-card-quote-cues.md",
     }
     out: dict[str, Any] = {"weights": dict(sorted(weights.items())), "threshold": threshold,
-                           "meta": meta}
+                           "nested_threshold": nested, "meta": meta}
     if dense is not None:
         out["dense"] = dense
     out["bounds"] = {"start": dict(sorted(spans.start.items())),
@@ -416,8 +425,8 @@ def main(argv: list[str] | None = None) -> None:
     positives = sum(ex.label for ex in examples)
     print(f"{len(weights)} weights" + (f" + {len(dense['weights'])} dense" if dense else "")
           + f", {len(spans.start)} + {len(spans.end)} boundary weights, threshold "
-          f"{threshold} (cross-validated F1 at 0.3 / exact: "
-          + ", ".join(f"{t:.2f}: {f:.3f}/{e:.3f}" for t, (f, e) in scores.items())
+          f"{threshold}, nested {nested} (cross-validated F1 at 0.3 / exact: "
+          + ", ".join(f"{t:.2f}/{n:.2f}: {f:.3f}/{e:.3f}" for (t, n), (f, e) in scores.items())
           + f"), {positives} positive of {len(examples)} candidates -> {args.output}")
 
 

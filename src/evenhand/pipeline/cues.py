@@ -335,6 +335,7 @@ def _candidate(verb: Token, s: int, comp_dep: str, first: int, last: int,
 
 
 _REPORTING = SPEECH | COGNITION
+_SUBORDINATE = frozenset({"relcl", "acl", "ccomp", "advcl", "pcomp", "xcomp", "csubj"})
 
 
 def _context_features(a: TokenArrays, v: int, s: int, comp_dep: str, first: int, last: int,
@@ -436,6 +437,8 @@ class CueScorer:
                  dense: dict[str, object] | None = None,
                  spans: SpanModel | None = None) -> None:
         self.weights = weights
+        # the probability a quote nested in another speaker's needs (0: no more than any)
+        self.nested_threshold = 0.0
         # where an accepted candidate's content starts and ends (shipped in the same file)
         self.spans = spans or SpanModel()
         self.threshold = threshold
@@ -462,9 +465,11 @@ class CueScorer:
             return cls(None)
         data = json.loads(raw)
         bounds = data.get("bounds") or {}
-        return cls(data["weights"], float(data.get("threshold", 0.5)), data.get("meta"),
-                   data.get("dense"), SpanModel(bounds.get("start"), bounds.get("end"),
-                                                float(bounds.get("margin", 0.0))))
+        scorer = cls(data["weights"], float(data.get("threshold", 0.5)), data.get("meta"),
+                     data.get("dense"), SpanModel(bounds.get("start"), bounds.get("end"),
+                                                  float(bounds.get("margin", 0.0))))
+        scorer.nested_threshold = float(data.get("nested_threshold", 0.0))
+        return scorer
 
     def score(self, cand: Candidate) -> float:
         """The logit: sparse weights plus the dense part where it applies."""
@@ -513,8 +518,10 @@ class CueScorer:
     @staticmethod
     def forced(cand: Candidate) -> bool:
         """A verb of saying with a clause ("X said (that) ...") is an attribution whatever
-        the weights say: the model decides the long tail, not the canonical case."""
-        return cand.comp_dep == "ccomp" and cand.verb.lemma_.lower() in SPEECH
+        the weights say: the model decides the long tail, not the canonical case, and the
+        saying verbs inside another clause ("a story in which sources *said* ...")."""
+        return cand.comp_dep == "ccomp" and cand.verb.lemma_.lower() in SPEECH and \
+            cand.verb.dep_ not in _SUBORDINATE
 
     def accept(self, cand: Candidate) -> bool:
         if self.forced(cand):

@@ -76,6 +76,8 @@ class Quote:
     # token index of the speaker mention's head, for actor resolution
     speaker_head: int | None = None
     cue_head: int | None = None
+    # the cue scorer's probability, for a quote it decided (None: a rule did)
+    score: float | None = None
 
 
 def _char_span(tokens: Span | list[Token]) -> tuple[int, int]:
@@ -148,7 +150,10 @@ class QuoteFinder:
 
     def _verb_cue(self, verb: Token) -> Quote | None:
         cand = verb_candidate(verb)
-        if cand is not None and self.scorer.accept(cand):
+        score = None
+        if cand is not None and not self.scorer.forced(cand):
+            score = self.scorer.probability(cand)
+        if cand is not None and (score is None or score >= self.scorer.threshold):
             content = cand.content
             if self.scorer.spans.active:
                 first, last = self.scorer.spans.choose(
@@ -157,10 +162,10 @@ class QuoteFinder:
             start, end = _char_span(content)
             if cand.speakerless:
                 return Quote(start, end, "indirect", _char_span(_cue_tokens(verb)), None,
-                             cue_head=verb.i)
+                             cue_head=verb.i, score=score)
             return Quote(start, end, "indirect", _char_span(_cue_tokens(verb)),
                          _char_span(_speaker_tokens(cand.subject)),
-                         speaker_head=cand.subject.i, cue_head=verb.i)
+                         speaker_head=cand.subject.i, cue_head=verb.i, score=score)
         if verb.pos_ in ("NOUN", "ADJ") or verb.lemma_.lower() not in CUE_LEMMAS or \
                 verb.dep_ in ("aux", "auxpass"):
             return None
@@ -252,7 +257,7 @@ class QuoteFinder:
                     quotes = [x for x in quotes if not (
                         x.start < q.end and q.start < x.end and _cue_within(x, q.spans))]
                     quotes.append(q)
-        quotes = _dedupe(quotes)
+        quotes = _drop_doubtful_nested(_dedupe(quotes), self.scorer.nested_threshold)
         sums = _quoted_letters(text, marked)
         for q in quotes:
             q.kind = _kind(q, sums)
@@ -345,6 +350,8 @@ class QuoteFinder:
             assert cue.cue is not None
             cs, ce = cue.cue
             if cs >= mq.end:
+                if _reports_own_sentence(doc, cue, mq):
+                    continue  # "“...” Over the years, she said, email has helped ..."
                 gap = cs - mq.end
                 between = text[mq.end:cs]
             elif ce <= mq.start:
@@ -425,6 +432,19 @@ def _clause_of(verb: Token) -> tuple[int, int]:
                                                     abs(child.i - verb.i) <= 1):
                 clause.update(t.i for t in child.subtree)
     return min(clause), max(clause)
+
+
+def _reports_own_sentence(doc: Doc, cue: Quote, mq: MarkedQuote) -> bool:
+    """Whether a cue after a quotation, in a later sentence, sits inside that sentence
+    ("Over the years, she said, email has ...") and so attributes it, not the quotation."""
+    if cue.cue_head is None:
+        return False
+    verb = doc[cue.cue_head]
+    sent = verb.sent
+    if sent.start_char < mq.end or verb.dep_ not in ("ROOT", "parataxis"):
+        return False
+    lo, _ = _clause_of(verb)
+    return len(_trim_tokens(doc[sent.start:lo])) >= 3
 
 
 def _lead_in(doc: Doc, cue: Quote, mq: MarkedQuote,
@@ -530,6 +550,22 @@ def _cue_positions(a: TokenArrays) -> list[int]:
 
 def _according_to(a: TokenArrays, i: int) -> bool:
     return a.lower[i] == "according" and i + 1 < a.n and a.lower[i + 1] == "to"
+
+
+def _drop_doubtful_nested(quotes: list[Quote], threshold: float) -> list[Quote]:
+    """A scored quote inside another speaker's quote ("X said [Y wants [to Z]]") needs
+    ``threshold``, not the scorer's own: it is as often part of what the outer one says."""
+    if threshold <= 0:
+        return quotes
+    out = []
+    for q in quotes:
+        if q.score is not None and q.score < threshold and any(
+                o is not q and o.start <= q.start and q.end <= o.end and
+                (o.start, o.end) != (q.start, q.end) and o.speaker_head != q.speaker_head
+                for o in quotes):
+            continue
+        out.append(q)
+    return out
 
 
 def _quoted_letters(text: str, marked: list[MarkedQuote]) -> tuple[np.ndarray, np.ndarray]:
