@@ -88,7 +88,7 @@ def _matching_gold(cand: Candidate, quotes: list[dict[str, Any]], share: float =
     given token range) covers by more than ``share``."""
     tok = cand.verb
     vs, ve = tok.idx, tok.idx + len(tok.text)
-    first, last = content or (cand.content[0].i, cand.content[-1].i)
+    first, last = content or (cand.first, cand.last)
     doc = tok.doc
     cs, ce = doc[first].idx, doc[last].idx + len(doc[last].text)
     for q in quotes:

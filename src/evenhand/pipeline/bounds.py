@@ -21,10 +21,12 @@ from spacy.attrs import (
     DEP,
     ENT_TYPE,
     HEAD,
+    IDX,
     IS_PUNCT,
     IS_QUOTE,
     IS_SPACE,
     LEMMA,
+    LENGTH,
     LOWER,
     POS,
     SENT_START,
@@ -60,8 +62,10 @@ class TokenArrays:
         strings = doc.vocab.strings
         n = len(doc)
         arr = doc.to_array([HEAD, DEP, POS, LOWER, IS_PUNCT, IS_SPACE, IS_QUOTE, LEMMA, TAG,
-                            ENT_TYPE, SENT_START])
+                            ENT_TYPE, SENT_START, IDX, LENGTH])
         self.n = n
+        self.idx: list[int] = arr[:, 11].tolist()  # character offsets
+        self.end: list[int] = (arr[:, 11] + arr[:, 12]).tolist()
         head = np.arange(n, dtype=np.int64) + arr[:, 0].astype(np.int64)
         self.head: list[int] = head.tolist()
         self.dep = _names(strings, arr[:, 1])
@@ -119,6 +123,17 @@ class TokenArrays:
         self.left: list[int] = left.tolist()
         self.right: list[int] = right.tolist()
 
+    def trimmed(self, first: int, last: int) -> tuple[int, int]:
+        """``first..last`` without spaces and punctuation (quotation marks kept) at either
+        edge; ``first > last`` when nothing is left."""
+        while first <= last and (self.space[last] or (self.punct[last] and
+                                                      not self.quotes[last])):
+            last -= 1
+        while first <= last and (self.space[first] or (self.punct[first] and
+                                                       not self.quotes[first])):
+            first += 1
+        return first, last
+
     def kids(self, i: int) -> list[int]:
         """The children of token ``i``, in order."""
         return [j for j in self._order[self._kids_lo[i]:self._kids_hi[i]] if j != i]
@@ -147,7 +162,8 @@ def _names(strings: StringStore, ids: np.ndarray, lower: bool = False) -> list[s
             if len(_NAMES) < 200_000:
                 _NAMES[(u, lower)] = name
         names.append(name)
-    return [names[j] for j in inverse.tolist()]
+    out: list[str] = np.array(names, dtype=object)[inverse].tolist()
+    return out
 
 
 ARRAYS_KEY = "evenhand_token_arrays"
@@ -168,14 +184,18 @@ class BoundaryContext:
 
     __slots__ = ("a", "ce", "comp", "cs", "lemma", "sent_end", "sent_start", "verb")
 
-    def __init__(self, verb: Token, content: Span | Sequence[Token], comp: str) -> None:
+    def __init__(self, verb: Token, content: Span | Sequence[Token] | tuple[int, int],
+                 comp: str) -> None:
+        """``content``: its tokens, or the indices of its first and last token."""
         a = token_arrays(verb.doc)
         self.a = a
         self.verb = verb.i
         self.lemma = a.lemma[verb.i]
         self.comp = comp
-        self.cs = content[0].i
-        self.ce = content[-1].i
+        if isinstance(content, tuple):
+            self.cs, self.ce = content
+        else:
+            self.cs, self.ce = content[0].i, content[-1].i
         self.sent_start, end = a.sentence_of(verb.i)
         end -= 1
         while end > self.ce and a.skip[end]:

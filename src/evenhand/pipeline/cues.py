@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
 from importlib import resources
 from itertools import repeat
 from pathlib import Path
@@ -44,21 +43,41 @@ DENSE_ROWS = ("verb", "subject", "comp_head", "content_mean")
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 
 
-@dataclass
 class Candidate:
-    verb: Token
-    subject: Token
-    content: Span
-    comp_dep: str
-    features: list[str] = field(default_factory=list)
-    # the complement's head token (the clause's verb, the object's noun, the preposition's
-    # object): one of the rows of ``doc.tensor`` the scorer reads
-    comp_head: Token | None = None
+    """A would-be attribution: its cue word, speaker, content and features. Held as token
+    indices; the Token and Span objects are made only when asked for (most candidates are
+    scored and dropped without)."""
+
+    __slots__ = ("comp_dep", "features", "first", "head", "last", "subject_i", "verb")
+
+    def __init__(self, verb: Token, subject: int, first: int, last: int, comp_dep: str,
+                 features: list[str], head: int | None = None) -> None:
+        self.verb = verb
+        self.subject_i = subject
+        self.first = first  # the content's first and last token
+        self.last = last
+        self.comp_dep = comp_dep
+        self.features = features
+        # the complement's head token (the clause's verb, the object's noun, the
+        # preposition's object): one of the rows of ``doc.tensor`` the scorer reads
+        self.head = head
+
+    @property
+    def subject(self) -> Token:
+        return self.verb.doc[self.subject_i]
+
+    @property
+    def content(self) -> Span:
+        return self.verb.doc[self.first:self.last + 1]
+
+    @property
+    def comp_head(self) -> Token | None:
+        return None if self.head is None else self.verb.doc[self.head]
 
     @property
     def speakerless(self) -> bool:
         """A noun with no speaker ("allegations of fraud"): it stands in as its own subject."""
-        return self.subject.i == self.verb.i
+        return self.subject_i == self.verb.i
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -266,8 +285,6 @@ def _candidate(verb: Token, s: int, comp_dep: str, first: int, last: int,
     v = verb.i
     if first > last or first <= v <= last:
         return None
-    doc = verb.doc
-    content = doc[first:last + 1]
     lemma = a.lemma[v]
     prep = ""
     if ":" in comp_dep:
@@ -330,8 +347,7 @@ def _candidate(verb: Token, s: int, comp_dep: str, first: int, last: int,
     if int(a.say[start:end].sum()) > int(a.say[v]):
         feats.append("sent_has_say")  # another "say"/"tell" in the sentence
     feats += _context_features(a, v, s, comp_dep, first, last, comp_head)
-    return Candidate(verb, doc[s], content, comp_dep, feats,
-                     None if comp_head is None else doc[comp_head])
+    return Candidate(verb, s, first, last, comp_dep, feats, comp_head)
 
 
 _REPORTING = SPEECH | COGNITION
@@ -390,12 +406,12 @@ def dense_rows(cand: Candidate, width: int) -> np.ndarray | None:
     if tensor is None or tensor.ndim != 2 or tensor.shape[1] != width or \
             tensor.shape[0] != len(cand.verb.doc):
         return None
-    head = cand.comp_head if cand.comp_head is not None else cand.content[0]
+    head = cand.head if cand.head is not None else cand.first
     out = np.empty((4, width), dtype=np.float32)
     out[0] = tensor[cand.verb.i]
-    out[1] = tensor[cand.subject.i]
-    out[2] = tensor[head.i]
-    out[3] = tensor[cand.content[0].i:cand.content[-1].i + 1].mean(axis=0)
+    out[1] = tensor[cand.subject_i]
+    out[2] = tensor[head]
+    out[3] = tensor[cand.first:cand.last + 1].mean(axis=0)
     return out
 
 
@@ -480,9 +496,9 @@ class CueScorer:
             if proj is not None:
                 # the dense part is linear: each row's weights dotted with every token's
                 # vector once per Doc, the content's mean from prefix sums
-                head = cand.comp_head if cand.comp_head is not None else cand.content[0]
-                first, end = cand.content.start, cand.content.end
-                z += (proj[0][cand.verb.i] + proj[1][cand.subject.i] + proj[2][head.i]
+                head = cand.head if cand.head is not None else cand.first
+                first, end = cand.first, cand.last + 1
+                z += (proj[0][cand.verb.i] + proj[1][cand.subject_i] + proj[2][head]
                       + (proj[3][end] - proj[3][first]) / (end - first) + self._dense_b)
         return float(z)
 

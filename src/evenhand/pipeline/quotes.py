@@ -154,18 +154,20 @@ class QuoteFinder:
         if cand is not None and not self.scorer.forced(cand):
             score = self.scorer.probability(cand)
         if cand is not None and (score is None or score >= self.scorer.threshold):
-            content = cand.content
+            a = token_arrays(verb.doc)
+            first, last = cand.first, cand.last
             if self.scorer.spans.active:
-                first, last = self.scorer.spans.choose(
-                    BoundaryContext(verb, content, cand.comp_dep))
-                content = _trim_tokens(verb.doc[first:last + 1]) or content
-            start, end = _char_span(content)
+                s, e = a.trimmed(*self.scorer.spans.choose(
+                    BoundaryContext(verb, (first, last), cand.comp_dep)))
+                if s <= e:
+                    first, last = s, e
+            start, end = a.idx[first], a.end[last]
             if cand.speakerless:
                 return Quote(start, end, "indirect", _char_span(_cue_tokens(verb)), None,
                              cue_head=verb.i, score=score)
             return Quote(start, end, "indirect", _char_span(_cue_tokens(verb)),
                          _char_span(_speaker_tokens(cand.subject)),
-                         speaker_head=cand.subject.i, cue_head=verb.i, score=score)
+                         speaker_head=cand.subject_i, cue_head=verb.i, score=score)
         if verb.pos_ in ("NOUN", "ADJ") or verb.lemma_.lower() not in CUE_LEMMAS or \
                 verb.dep_ in ("aux", "auxpass"):
             return None
