@@ -227,6 +227,83 @@ def test_stats_for_an_unknown_analyser_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.startswith("evenhand: no analyses by analyser 'nope'")
 
 
+# --- stats --sides: the stored actors grouped into other camps -------------------------------
+
+def _us_report(*actors: tuple[str, int, int]) -> dict[str, Any]:
+    """A stored report (as ``analyze`` makes it) of US actors: (name, quotes, quoted words)."""
+    from evenhand.balance import annotate_balance
+    from evenhand.report import ActorRecord, Report
+
+    records = [ActorRecord(id=f"a{i}", name=name, type="person", mentions=[[i, i + 1]],
+                           role="politician", country="USA", quoted=quotes > 0,
+                           quote_count=quotes, quoted_words=words)
+               for i, (name, quotes, words) in enumerate(actors)]
+    return annotate_balance(Report(id=None, title=None, quotes=[], actors=records)).to_dict()
+
+
+# Clinton heard (20 words) and Trump heard (10 words), Ryan only mentioned; then Ryan alone
+US1 = _us_report(("Hillary Clinton", 2, 20), ("Donald Trump", 1, 10), ("Paul Ryan", 0, 0))
+US2 = _us_report(("Paul Ryan", 0, 0))
+PARTY_SIDES = """sides:
+  Democrats:
+    people: [Hillary Clinton]
+  Republicans:
+    people: [Donald Trump, Paul Ryan]
+default: none
+"""
+
+
+def test_stats_regroup_stored_actors_into_a_sides_file(tmp_path: Path) -> None:
+    from evenhand.balance import SideMap, load_sides
+    from evenhand.stats import regroup_sides
+
+    pairs = [({"outlet": "A", "date": None}, US1), ({"outlet": "A", "date": None}, US2)]
+    by_country = aggregate(pairs, "side")
+    assert [r["key"] for r in by_country.rows] == ["United States"]
+    path = tmp_path / "parties.yaml"
+    path.write_text(PARTY_SIDES, encoding="utf-8")
+    parties = load_sides(path)
+    regrouped = list(regroup_sides(pairs, parties))
+    assert [s["name"] for s in regrouped[0][1]["sides"]] == ["Democrats", "Republicans"]
+    assert regrouped[0][1]["indicators"]["voice_share_by_side"] == {
+        "Democrats": round(20 / 30, 4), "Republicans": round(10 / 30, 4)}
+    rows = {r["key"]: r for r in aggregate(regrouped, "side").rows}
+    # Republicans: mentioned in both articles, heard in one; Democrats: one article, heard
+    assert rows["Republicans"]["articles"] == 2 and rows["Democrats"]["articles"] == 1
+    assert rows["Republicans"]["never_quoted_share"] == 0.5
+    assert rows["Democrats"]["never_quoted_share"] == 0.0
+    # the default grouping gives back the stored sides unchanged
+    again = list(regroup_sides(pairs, SideMap()))
+    assert [r["sides"] for _, r in again] == [US1["sides"], US2["sides"]]
+
+
+def test_stats_command_with_a_sides_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'us.db'}"
+    store = open_store(url)
+    ids = add_articles(store, good_texts(2), outlets=("A",))
+    store.save_results([(i, VERSION, r) for i, r in zip(ids, (US1, US2), strict=True)])
+    store.close()
+    sides = tmp_path / "parties.yaml"
+    sides.write_text(PARTY_SIDES, encoding="utf-8")
+    run = [*PROG, "stats", "--db", url, "--analyzer", VERSION, "--by", "side"]
+    result = subprocess.run([*run, "--sides", str(sides), "--format", "json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["sides"] == str(sides)
+    assert [r["key"] for r in data["rows"]] == ["Republicans", "Democrats"]
+    result = subprocess.run([*run, "--sides", str(sides)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and "sides from" in result.stdout
+    assert "parties.yaml" in result.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sides:\n  Democrats:\n    planets: [Mars]\n", encoding="utf-8")
+    result = subprocess.run([*run, "--sides", str(bad)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "bad.yaml" in result.stderr
+
+
 # --- SQLite and PostgreSQL give the same figures after a real run ---------------------------
 
 @pytest.mark.slow

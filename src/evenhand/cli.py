@@ -23,7 +23,6 @@ import itertools
 import sys
 from collections import deque
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -45,6 +44,7 @@ from .commands._shared import (
     MaxCharsOption,
     ModelOption,
     OutputOption,
+    SidesOption,
     State,
     app,
     err,
@@ -192,10 +192,7 @@ def analyze(
     output: OutputOption = None,
     model: ModelOption = None,
     max_chars: MaxCharsOption = DEFAULT_MAX_CHARS,
-    sides_file: Annotated[Path | None, typer.Option(
-        "--sides", metavar="FILE", show_default=False,
-        help="A YAML sides file grouping actors into camps (see docs/sides.md); default: "
-             "each actor's side is its country.")] = None,
+    sides_file: SidesOption = None,
 ) -> None:
     """Find the quotes in articles, who said them, and who is mentioned.
 

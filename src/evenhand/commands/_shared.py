@@ -74,6 +74,12 @@ DbOption = Annotated[str | None, typer.Option(
          "postgresql+psycopg://USER@HOST:PORT/DB (default: $EVENHAND_DB, else "
          "sqlite:///evenhand.db).")]
 
+# `analyze --sides` groups the actors of each report; `stats --sides` regroups the stored ones
+SidesOption = Annotated[Path | None, typer.Option(
+    "--sides", metavar="FILE", show_default=False, dir_okay=False,
+    help="A YAML sides file grouping actors into camps (see docs/sides.md); default: "
+         "each actor's side is its country.")]
+
 WindowOption = Annotated[int, typer.Option(
     "--window", metavar="DAYS", min=0,
     help="The most days between two articles of one story.")]

@@ -17,6 +17,7 @@ from ._shared import (
     MaxCharsOption,
     ModelOption,
     OutputOption,
+    SidesOption,
     app,
     err,
     guard,
@@ -118,19 +119,23 @@ def stats(
         "--analyzer", metavar="VERSION", show_default=False,
         help="Aggregate the analyses of this analyser version (default: this evenhand's, "
              "else the store's most recent).")] = None,
+    sides_file: SidesOption = None,
 ) -> None:
     """Aggregate the stored analyses: voice share per side, share of mentioned sides never
     quoted, attributed-claim share and loaded-term rate, pooled and per article.
 
-    Definitions are in docs/stats.md.
+    With --sides the stored actors are grouped into that file's camps (e.g. parties for a
+    domestic corpus) without analysing anything again. Definitions are in docs/stats.md.
     """
     with guard():
+        from ..balance import load_sides
         from ..stats import compute_stats, write_stats
         from ..store import open_store
 
+        sides = load_sides(sides_file) if sides_file is not None else None
         store = open_store(db)
         try:
-            result = compute_stats(store, by.value, analyzer)
+            result = compute_stats(store, by.value, analyzer, sides)
         finally:
             store.close()
         with open_output(output) as out:

@@ -50,12 +50,16 @@ class StatsResult:
     rows: list[dict[str, Any]]
     total: dict[str, Any] | None = None
     definitions: dict[str, str] = field(default_factory=dict)
+    # the sides file the actors were grouped by (``stats --sides``); None: as analysed
+    sides: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"schema": SCHEMA, "by": self.by,
                                "analyzer_version": self.analyzer_version,
                                "articles": self.articles, "definitions": self.definitions,
                                "rows": self.rows}
+        if self.sides is not None:
+            out["sides"] = self.sides
         if self.total is not None:
             out["total"] = self.total
         return out

@@ -89,7 +89,8 @@ def render_table(result: StatsResult, out: TextIO, *, plain: bool = False) -> No
 
     header, rows = _columns(result)
     table = Table(title=f"{result.articles} articles by {result.by}"
-                  + (f" · {result.analyzer_version}" if result.analyzer_version else ""),
+                  + (f" · {result.analyzer_version}" if result.analyzer_version else "")
+                  + (f" · sides from {result.sides}" if result.sides else ""),
                   caption="pooled (per-article mean); see docs/stats.md"
                   if result.by in ("outlet", "month") else "see docs/stats.md")
     for i, name in enumerate(header):
@@ -388,6 +389,7 @@ def render_html(result: StatsResult, out: TextIO) -> None:
         f"<header><h1>Coverage by {_e(result.by)}</h1><p class=meta>{result.articles} "
         f"analysed article{'s' if result.articles != 1 else ''}"
         + (f" · analyser {_e(result.analyzer_version)}" if result.analyzer_version else "")
+        + (f" · sides from {_e(result.sides)}" if result.sides else "")
         + f" · evenhand {_e(__version__)}</p></header>{empty}"
         + "".join(figures)
         + (f'<section id="table"><h2>Figures</h2>{table}<p class="note">'
