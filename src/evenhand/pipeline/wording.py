@@ -29,11 +29,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from ..lexicons import CATEGORIES, Entry, load_entries, load_weights
-from ._doctext import doc_text
+from ._view import (
+    C_IDX,
+    C_LEMMA,
+    C_LOWER,
+    C_POS,
+    C_PUNCT,
+    C_SPACE,
+    C_TAG,
+    DocView,
+    doc_view,
+)
 from .marks import find_marked_quotes
 
 __all__ = ["BIAS_THRESHOLD", "FEATURES", "WORDING_VERSION", "Flag", "SentenceWording",
@@ -156,8 +167,6 @@ class WordingAnalyzer:
         self.tensor_model: tuple[float, list[float], Any] | None = None
         tensor = models.get("lexical+tensor")
         if tensor is not None and use_tensor:
-            import numpy as np
-
             tw = tensor["weights"]
             self.tensor_model = (float(tw.get("intercept", 0.0)),
                                  [float(tw.get(name, 0.0)) for name in FEATURES],
@@ -166,105 +175,141 @@ class WordingAnalyzer:
                                else weights.get("threshold", BIAS_THRESHOLD))
 
     # -- matching ---------------------------------------------------------------------------
-    def _match_multi(self, tokens: Sequence[Token], i: int, keys: tuple[str, str]
+    # On the Doc's token table (:mod:`._view`): the same attributes Token objects give,
+    # read once per Doc; whole-Doc tests in numpy, Python only for the few candidates.
+    def _starts_entry(self, word: str) -> bool:
+        """Whether a token with this lower-case form or lemma may start a flag."""
+        return word in self.single or word in self.multi
+
+    def _candidates(self, v: DocView) -> np.ndarray:
+        """Tokens that may start a flag: a listed word (or the first of a listed
+        phrase) by form or lemma, or a long -ly word (an adverb of a listed adjective)."""
+        lows = v.mask(C_LOWER, lambda w: self._starts_entry(w) or (
+            w.endswith("ly") and len(w) > 5))
+        lemmas = v.mask(C_LEMMA, self._starts_entry, lower=True)
+        skip = (v.ids[:, C_PUNCT] | v.ids[:, C_SPACE]).astype(bool)
+        return np.flatnonzero((lows | lemmas) & ~skip)
+
+    def _match_multi(self, v: DocView, i: int, stop: int, keys: tuple[str, str]
                      ) -> tuple[int, Entry] | None:
+        lower, lemma = v.lower, v.lemma
         for key in keys:
             for words, entry in self.multi.get(key, ()):
                 n = len(words)
-                if i + n > len(tokens):
+                if i + n > stop:
                     continue
-                if all(tokens[i + k].lower_ == w or tokens[i + k].lemma_.lower() == w
-                       for k, w in enumerate(words[1:], 1)):
+                for k in range(1, n):
+                    w = words[k]
+                    if lower[i + k] != w and lemma[i + k] != w:
+                        break
+                else:
                     return n, entry
         return None
 
-    def _match_single(self, tok: Token, lower: str, lemma: str) -> tuple[Entry, str] | None:
+    def _match_single(self, pos: str, lower: str, lemma: str) -> tuple[Entry, str] | None:
         entry = self.single.get(lemma) or self.single.get(lower)
         if entry is not None:
-            if entry.category in _POS_GATED and tok.pos_ not in ("ADV", "ADJ"):
+            if entry.category in _POS_GATED and pos not in ("ADV", "ADJ"):
                 return None
             return entry, ""
-        if tok.pos_ == "ADV" and lower.endswith("ly") and len(lower) > 5:
+        if pos == "ADV" and lower.endswith("ly") and len(lower) > 5:
             for base in _ly_bases(lower):
                 entry = self.single.get(base)
                 if entry is not None and entry.category in ("loaded", "label", "subjective"):
                     return entry, base
         return None
 
-    def flags(self, tokens: Sequence[Token], quoted: list[tuple[int, int]], text: str
-              ) -> list[Flag]:
-        """The flags among ``tokens``; ``text`` is their Doc's text."""
-        out: list[Flag] = []
-        starts = [q[0] for q in quoted]
-        i = 0
-        while i < len(tokens):
-            tok = tokens[i]
-            if tok.is_space or tok.is_punct:
-                i += 1
+    def _flags(self, v: DocView, ranges: Sequence[tuple[int, int]], inq: np.ndarray
+               ) -> list[list[Flag]]:
+        """The flags of each token range (sentence), scanning from its first token; a
+        phrase's flag takes its words. ``inq``: tokens inside quotation marks."""
+        out: list[list[Flag]] = [[] for _ in ranges]
+        cands = self._candidates(v)
+        if not len(cands):
+            return out
+        text, lowers, lemmas = v.text, v.lower, v.lemma
+        firsts = np.fromiter((lo for lo, _ in ranges), dtype=np.int64, count=len(ranges))
+        which = (np.searchsorted(firsts, cands, "right") - 1).tolist()
+        quoted = inq[cands].tolist()
+        free = -1  # tokens before this one are taken by a phrase
+        for i, k, is_quoted in zip(cands.tolist(), which, quoted, strict=True):
+            if k < 0 or i < free:
                 continue
-            lower = tok.lower_
-            lemma = tok.lemma_.lower()
-            hit = self._match_multi(tokens, i, (lower, lemma) if lemma != lower else
+            hi = ranges[k][1]
+            if i >= hi:
+                continue
+            lower = lowers[i]
+            lemma = lemmas[i]
+            hit = self._match_multi(v, i, hi, (lower, lemma) if lemma != lower else
                                     (lower, ""))
             if hit is not None:
                 n, entry = hit
-                start, end = tok.idx, tokens[i + n - 1].idx + len(tokens[i + n - 1].text)
+                start, end = v.idx[i], v.end[i + n - 1]
                 base = ""
             else:
-                single = self._match_single(tok, lower, lemma)
-                if single is None:
-                    i += 1
+                found = self._match_single(v.pos[i], lower, lemma)
+                if found is None:
                     continue
-                entry, base = single
+                entry, base = found
                 n = 1
-                start, end = tok.idx, tok.idx + len(tok.text)
-            is_quoted = _inside(quoted, starts, start)
+                start, end = v.idx[i], v.end[i]
             why = _WHY[entry.category].format(sub=entry.subcategory)
             if base:
                 why = f"adverb of '{base}', " + why
             if is_quoted:
                 why += _QUOTED_NOTE
-            out.append(Flag(start, end, text[start:end], entry.category,
-                            entry.subcategory, why, is_quoted))
-            i += n
+            out[k].append(Flag(start, end, text[start:end], entry.category,
+                               entry.subcategory, why, is_quoted))
+            free = i + n
         return out
 
     # -- scoring ----------------------------------------------------------------------------
-    def features(self, tokens: Sequence[Token], flags: list[Flag],
-                 quoted: list[tuple[int, int]], text: str) -> list[float]:
+    def _counts(self, v: DocView, ranges: Sequence[tuple[int, int]], inq: np.ndarray
+                ) -> list[list[int]]:
+        """Per range: [words, adjectives, adverbs, superlatives, "!"/"?", person pronouns,
+        words inside quotation marks], the words outside quotation marks counted by tag."""
+        ids = v.ids
+        space = ids[:, C_SPACE].astype(bool)
+        punct = ids[:, C_PUNCT].astype(bool) & ~space
+        words = ~space & ~punct
+        outside = words & ~inq
+        pos = ids[:, C_POS]
+        columns = [
+            words,
+            outside & (pos == v.strings["ADJ"]),
+            outside & (pos == v.strings["ADV"]),
+            outside & v.has(C_TAG, ("JJS", "RBS")),
+            punct & ~inq & v.has(C_LOWER, ("!", "?")),
+            outside & v.has(C_LOWER, _PERSON),
+            words & inq,
+        ]
+        table = np.zeros((v.n + 1, len(columns)), dtype=np.int64)
+        np.cumsum(np.stack(columns, axis=1), axis=0, out=table[1:])
+        lo = np.fromiter((r[0] for r in ranges), dtype=np.int64, count=len(ranges))
+        hi = np.fromiter((r[1] for r in ranges), dtype=np.int64, count=len(ranges))
+        out: list[list[int]] = (table[hi] - table[lo]).tolist()
+        return out
+
+    def _features(self, v: DocView, lo: int, hi: int, counted: list[int],
+                  flags: list[Flag], quoted: list[tuple[int, int]]) -> list[float]:
         counts = dict.fromkeys(CATEGORIES, 0)
         for f in flags:
             if not f.quoted:
                 counts[f.category] += 1
-        starts = [q[0] for q in quoted]
-        words = adj = adv = sup = punct = person = inside = 0
-        for tok in tokens:
-            if tok.is_space:
-                continue
-            q = _inside(quoted, starts, tok.idx)
-            if tok.is_punct:
-                if not q and tok.text in ("!", "?"):
-                    punct = 1
-                continue
-            words += 1
-            if q:
-                inside += 1
-                continue
-            pos = tok.pos_
-            if pos == "ADJ":
-                adj += 1
-            elif pos == "ADV":
-                adv += 1
-            if tok.tag_ in ("JJS", "RBS"):
-                sup += 1
-            if tok.lower_ in _PERSON:
-                person += 1
+        text = v.text
+        words, adj, adv, sup, punct, person, inside = counted
+        punct = min(punct, 1)
         scare = 0
-        if quoted and tokens:
-            lo, hi = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-            for s, e in quoted:
-                if s >= lo and e <= hi and 1 <= len(text[s:e].split()) <= 3:
+        if quoted and hi > lo:
+            first, last = v.idx[lo], v.end[hi - 1]
+            # the quotations inside the sentence: sorted and apart, so from the first that
+            # starts in it up to the first that starts after it
+            k = bisect.bisect_left(quoted, (first,))
+            while k < len(quoted) and quoted[k][0] <= last:
+                s, e = quoted[k]
+                if e <= last and 1 <= len(text[s:e].split()) <= 3:
                     scare += 1
+                k += 1
         n = max(words, 1)
         log = math.log1p
         return [
@@ -288,31 +333,61 @@ class WordingAnalyzer:
         z += sum(w * x for w, x in zip(coef, features, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
+    def _tensor(self, doc: Doc) -> Any:
+        """The Doc's tok2vec output when the tensor model applies to it."""
+        if self.tensor_model is None:
+            return None
+        t = doc.tensor
+        return t if getattr(t, "ndim", 0) == 2 and t.shape[0] == len(doc) else None
+
+    def _analyze(self, doc: Doc, ranges: list[tuple[int, int]],
+                 quoted: list[tuple[int, int]]) -> list[SentenceWording]:
+        """Flags, features and score of each token range of ``doc`` (sentences: in order,
+        apart, none empty)."""
+        if not ranges:
+            return []
+        v = doc_view(doc)
+        inq = _quoted_mask(v, quoted)
+        flags = self._flags(v, ranges, inq)
+        counts = self._counts(v, ranges, inq)
+        tensor = self._tensor(doc)
+        space = v.space
+        out = []
+        for (lo, hi), found, counted in zip(ranges, flags, counts, strict=True):
+            feats = self._features(v, lo, hi, counted, found, quoted)
+            bias = self.score(feats, tensor[lo:hi].mean(axis=0) if tensor is not None
+                              else None)
+            first = lo
+            while first < hi and space[first]:
+                first += 1
+            if first == hi:
+                start = end = v.idx[lo]
+            else:
+                last = hi - 1
+                while space[last]:
+                    last -= 1
+                start, end = v.idx[first], v.end[last]
+            out.append(SentenceWording(start, end, round(bias, 4), bias >= self.threshold,
+                                       found, feats))
+        return out
+
     def sentence(self, sent: Span, quoted: list[tuple[int, int]], text: str | None = None
                  ) -> SentenceWording:
-        """Flags, features and score of one sentence (``text``: the Doc's text, passed in
-        to save rebuilding it)."""
-        text = doc_text(sent.doc) if text is None else text
-        tokens = list(sent)
-        flags = self.flags(tokens, quoted, text)
-        feats = self.features(tokens, flags, quoted, text)
-        tensor = None
-        if self.tensor_model is not None:
-            t = sent.doc.tensor
-            if getattr(t, "ndim", 0) == 2 and t.shape[0] == len(sent.doc) and len(sent):
-                tensor = t[sent.start:sent.end].mean(axis=0)
-        bias = self.score(feats, tensor)
-        words = [t for t in tokens if not t.is_space]
-        start = words[0].idx if words else (tokens[0].idx if tokens else 0)
-        end = words[-1].idx + len(words[-1].text) if words else start
-        return SentenceWording(start, end, round(bias, 4), bias >= self.threshold, flags,
-                               feats)
+        """Flags, features and score of one sentence (or any non-empty span); ``quoted``:
+        the quotation spans of its Doc (:func:`quoted_spans`). ``text`` (the Doc's text)
+        is no longer needed."""
+        if not len(sent):
+            feats = self._features(doc_view(sent.doc), 0, 0, [0] * 7, [], quoted)
+            bias = self.score(feats)
+            return SentenceWording(0, 0, round(bias, 4), bias >= self.threshold, [], feats)
+        return self._analyze(sent.doc, [(sent.start, sent.end)], quoted)[0]
 
     def __call__(self, doc: Doc) -> list[SentenceWording]:
-        text = doc_text(doc)
-        quoted = quoted_spans(text)
-        return [self.sentence(sent, quoted, text) for sent in doc.sents
-                if text[sent.start_char:sent.end_char].strip()]
+        v = doc_view(doc)
+        text = v.text
+        idx, end = v.idx, v.end
+        ranges = [(lo, hi) for lo, hi in v.sents if text[idx[lo]:end[hi - 1]].strip()]
+        return self._analyze(doc, ranges, quoted_spans(text))
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -327,9 +402,16 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
-    k = bisect.bisect_right(starts, pos) - 1
-    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+def _quoted_mask(v: DocView, spans: list[tuple[int, int]]) -> np.ndarray:
+    """Whether each token starts inside one of ``spans`` (sorted, apart)."""
+    if not spans or not v.n:
+        return np.zeros(v.n, dtype=bool)
+    starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
+    ends = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
+    pos = v.ids[:, C_IDX].astype(np.int64)
+    k = np.searchsorted(starts, pos, "right") - 1
+    inside: np.ndarray = (k >= 0) & (pos < ends[np.maximum(k, 0)])
+    return inside
 
 
 def _register_extensions() -> None:

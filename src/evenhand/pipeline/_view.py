@@ -1,0 +1,281 @@
+"""A per-Doc table of token attributes shared by the components after the quotes.
+
+Reading ``tok.lemma_``, ``tok.dep_`` or ``tok.children`` makes a Token object and looks
+strings up each time; the actors, identity, wording, attribution, tone and events
+components read the same attributes of the same tokens many times over. :func:`doc_view`
+reads them once per Doc with ``Doc.to_array``, keeps the ids (``ids``, one column per
+attribute, for whole-Doc numpy tests) and gives each attribute as a plain list, indexed by
+token, made on first use. It lives in ``doc.user_data`` until the last component
+(``evenhand_events``) drops it. The values are exactly what the Token attributes give
+(``lemma`` lower-cased, as every component compares it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+from spacy.attrs import (
+    DEP,
+    ENT_IOB,
+    ENT_TYPE,
+    HEAD,
+    IDX,
+    IS_PUNCT,
+    IS_QUOTE,
+    IS_SPACE,
+    LEMMA,
+    LENGTH,
+    LOWER,
+    POS,
+    SENT_START,
+    TAG,
+)
+from spacy.strings import StringStore
+from spacy.tokens import Doc
+
+from ._doctext import doc_text
+
+__all__ = ["VIEW_KEY", "DocView", "doc_view", "drop_view"]
+
+VIEW_KEY = "evenhand_doc_view"
+# the columns of DocView.ids
+COLUMNS = (HEAD, DEP, POS, TAG, LOWER, LEMMA, ENT_TYPE, ENT_IOB, IS_PUNCT, IS_SPACE, IS_QUOTE,
+           SENT_START, IDX, LENGTH)
+C_HEAD, C_DEP, C_POS, C_TAG, C_LOWER, C_LEMMA, C_ENT_TYPE, C_ENT_IOB, C_PUNCT, C_SPACE, \
+    C_QUOTE, C_SENT_START, C_IDX, C_LENGTH = range(len(COLUMNS))
+_IOB = ("", "I", "O", "B")  # Token.ent_iob_ by ENT_IOB value
+
+
+class DocView:
+    """Token attributes of one Doc. ``sents``: (start, end) token bounds (``Doc.sents``);
+    ``sent_of[i]``: index into ``sents``; ``ents``: (start, end, label) (``Doc.ents``)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.strings: StringStore = doc.vocab.strings
+        self.n = len(doc)
+        self.text = doc_text(doc)
+        self.ids: np.ndarray = doc.to_array(list(COLUMNS))
+        self._doc_ents = [(e.start, e.end, e.label_) for e in doc.ents]
+        self._uniques: dict[int, tuple[list[int], np.ndarray]] = {}
+
+    # -- numbers --------------------------------------------------------------------------
+    @cached_property
+    def idx(self) -> list[int]:
+        """Character offsets of the tokens."""
+        out: list[int] = self.ids[:, C_IDX].tolist()
+        return out
+
+    @cached_property
+    def end(self) -> list[int]:
+        """Character offsets where the tokens end."""
+        out: list[int] = (self.ids[:, C_IDX] + self.ids[:, C_LENGTH]).tolist()
+        return out
+
+    @cached_property
+    def heads(self) -> np.ndarray:
+        return np.arange(self.n, dtype=np.int64) + self.ids[:, C_HEAD].astype(np.int64)
+
+    @cached_property
+    def head(self) -> list[int]:
+        out: list[int] = self.heads.tolist()
+        return out
+
+    # -- strings ------------------------------------------------------------------------
+    def _unique(self, column: int) -> tuple[list[int], np.ndarray]:
+        got = self._uniques.get(column)
+        if got is None:
+            uniq, inverse = np.unique(self.ids[:, column], return_inverse=True)
+            got = self._uniques[column] = (uniq.tolist(), inverse.reshape(-1))
+        return got
+
+    def _names(self, column: int, lower: bool = False) -> list[str]:
+        """The strings of a column, each distinct id looked up once."""
+        uniq, inverse = self._unique(column)
+        names = np.array(_lookup(self.strings, uniq, lower), dtype=object)
+        out: list[str] = names[inverse].tolist()
+        return out
+
+    @cached_property
+    def dep(self) -> list[str]:
+        return self._names(C_DEP)
+
+    @cached_property
+    def pos(self) -> list[str]:
+        return self._names(C_POS)
+
+    @cached_property
+    def tag(self) -> list[str]:
+        return self._names(C_TAG)
+
+    @cached_property
+    def lower(self) -> list[str]:
+        return self._names(C_LOWER)
+
+    @cached_property
+    def lemma(self) -> list[str]:
+        """``Token.lemma_.lower()``."""
+        return self._names(C_LEMMA, lower=True)
+
+    @cached_property
+    def ent_type(self) -> list[str]:
+        return self._names(C_ENT_TYPE)
+
+    @cached_property
+    def ent_iob(self) -> list[str]:
+        return [_IOB[v] for v in self.ids[:, C_ENT_IOB].tolist()]
+
+    # -- flags ----------------------------------------------------------------------------
+    @cached_property
+    def punct(self) -> list[bool]:
+        out: list[bool] = self.ids[:, C_PUNCT].astype(bool).tolist()
+        return out
+
+    @cached_property
+    def space(self) -> list[bool]:
+        out: list[bool] = self.ids[:, C_SPACE].astype(bool).tolist()
+        return out
+
+    @cached_property
+    def skip(self) -> list[bool]:
+        """``is_space or is_punct``."""
+        out: list[bool] = (self.ids[:, C_PUNCT] | self.ids[:, C_SPACE]).astype(bool).tolist()
+        return out
+
+    @cached_property
+    def quote(self) -> list[bool]:
+        out: list[bool] = self.ids[:, C_QUOTE].astype(bool).tolist()
+        return out
+
+    def mask(self, column: int, test: Callable[[str], bool], lower: bool = False
+             ) -> np.ndarray:
+        """Whether each token's ``column`` string (lower-cased with ``lower``) passes
+        ``test``; each distinct string is tested once."""
+        uniq, inverse = self._unique(column)
+        names = _lookup(self.strings, uniq, lower)
+        hits = np.fromiter((test(s) for s in names), dtype=bool, count=len(names))
+        out: np.ndarray = hits[inverse]
+        return out
+
+    def has(self, column: int, words: frozenset[str] | set[str] | tuple[str, ...]
+            ) -> np.ndarray:
+        """Whether each token's ``column`` (C_LOWER, C_POS, ...) is one of ``words``."""
+        strings = self.strings
+        return np.isin(self.ids[:, column],
+                       np.array([strings[w] for w in words], dtype=np.uint64))
+
+    # -- sentences and entities ----------------------------------------------------------
+    @cached_property
+    def sents(self) -> list[tuple[int, int]]:
+        # Doc.sents: a sentence starts at token 0 and wherever sent_start is 1
+        n = self.n
+        starts = [0, *(np.flatnonzero(self.ids[1:, C_SENT_START] == 1) + 1).tolist()] \
+            if n else []
+        return list(zip(starts, [*starts[1:], n], strict=True))
+
+    @cached_property
+    def sent_of(self) -> list[int]:
+        out = [0] * self.n
+        for k, (s, e) in enumerate(self.sents):
+            out[s:e] = [k] * (e - s)
+        return out
+
+    def sent_bounds(self, i: int) -> tuple[int, int]:
+        """The (start, end) token bounds of token i's sentence (``Token.sent``)."""
+        return self.sents[self.sent_of[i]]
+
+    @property
+    def ents(self) -> list[tuple[int, int, str]]:
+        return self._doc_ents
+
+    # -- the tree -------------------------------------------------------------------------
+    @cached_property
+    def _kids(self) -> tuple[list[int], list[int], list[int]]:
+        # tokens sorted by head (stable: in text order), each head's run found by binary
+        # search; no list per token until one is asked for
+        heads = self.heads
+        order = np.argsort(heads, kind="stable")
+        tokens = np.arange(self.n, dtype=np.int64)
+        by_head = heads[order]
+        return (order.tolist(), np.searchsorted(by_head, tokens, "left").tolist(),
+                np.searchsorted(by_head, tokens, "right").tolist())
+
+    def tok_text(self, i: int) -> str:
+        return self.text[self.idx[i]:self.end[i]]
+
+    def children(self, i: int) -> list[int]:
+        """``Token.children``: token i's children, in text order."""
+        order, lo, hi = self._kids
+        return [c for c in order[lo[i]:hi[i]] if c != i]
+
+    def lefts(self, i: int) -> list[int]:
+        order, lo, hi = self._kids
+        return [c for c in order[lo[i]:hi[i]] if c < i]
+
+    def rights(self, i: int) -> list[int]:
+        order, lo, hi = self._kids
+        return [c for c in order[lo[i]:hi[i]] if c > i]
+
+    def conjuncts(self, i: int) -> list[int]:
+        """``Token.conjuncts``: the coordinated tokens, the token itself left out."""
+        head, dep = self.head, self.dep
+        start = i
+        while head[start] != start and dep[start] == "conj":
+            start = head[start]
+        queue = [start]
+        for word in queue:
+            queue.extend(c for c in self.rights(word) if dep[c] == "conj")
+        return [w for w in queue if w != i]
+
+    def subtree(self, i: int) -> list[int]:
+        """``Token.subtree``: the token and its descendants, in the order spaCy yields
+        them (by index where the parse is projective)."""
+        out: list[int] = []
+        self._subtree(i, out)
+        return out
+
+    def _subtree(self, i: int, out: list[int]) -> None:
+        kids = self.children(i)
+        for c in kids:
+            if c < i:
+                self._subtree(c, out)
+        out.append(i)
+        for c in kids:
+            if c > i:
+                self._subtree(c, out)
+
+
+def _lookup(strings: StringStore, ids: list[int], lower: bool = False) -> list[str]:
+    """The strings of ``ids``, remembered per process (an id is the string's hash, the
+    same in every vocabulary)."""
+    memo = _LOWER if lower else _NAMES
+    names = []
+    for u in ids:
+        name = memo.get(u)
+        if name is None:
+            name = strings[u].lower() if lower else strings[u]
+            if len(memo) < 200_000:
+                memo[u] = name
+        names.append(name)
+    return names
+
+
+_NAMES: dict[int, str] = {}
+_LOWER: dict[int, str] = {}
+
+
+def doc_view(doc: Doc) -> DocView:
+    """The Doc's :class:`DocView`, made once and kept in ``doc.user_data``."""
+    view: Any = doc.user_data.get(VIEW_KEY)
+    if not isinstance(view, DocView) or view.n != len(doc):
+        view = DocView(doc)
+        doc.user_data[VIEW_KEY] = view
+    return view
+
+
+def drop_view(doc: Doc) -> None:
+    """Forget the Doc's view (the Doc is then as the components left it: no object in its
+    ``user_data`` that the Doc's serialisation cannot write)."""
+    doc.user_data.pop(VIEW_KEY, None)
