@@ -309,7 +309,7 @@ class _OutOfFold(CueScorer):
         self.table = table
 
     def probability(self, cand: Candidate) -> float:
-        return self.table.get((id(cand.verb.doc), cand.verb.i), 0.0)
+        return self.table.get((id(cand.doc), cand.v), 0.0)
 
 
 def _predict(weights: dict[str, float], dense: dict[str, Any] | None,

@@ -13,8 +13,9 @@ complement. Without weights the parse's complement is kept as it is.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from itertools import repeat
+from collections.abc import Collection, Sequence
+from itertools import pairwise, repeat
+from typing import Any
 
 import numpy as np
 from spacy.attrs import (
@@ -32,7 +33,7 @@ from spacy.attrs import (
     SENT_START,
     TAG,
 )
-from spacy.strings import StringStore
+from spacy.strings import StringStore, get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from .lexicon import word_set
@@ -54,9 +55,17 @@ including despite over against into than so not also even just only this these t
 """)
 
 
+_OPENING_POS = ("CCONJ", "SCONJ", "ADP", "PART")
+_OPENING_TAGS = ("WDT", "WP", "WRB", "VBG")
+_OPENING_WORDS = ("who", "which", "that")
+
+
 class TokenArrays:
     """Per-Doc token attributes as plain lists, read once with ``Doc.to_array``: the
-    boundary features (and the cue scorer's flags) then create no Token objects."""
+    boundary features (and the cue scorer's flags) then create no Token objects.
+
+    Lists, not arrays: the features index them one token at a time, and indexing a list is
+    several times cheaper than indexing a numpy array."""
 
     def __init__(self, doc: Doc) -> None:
         strings = doc.vocab.strings
@@ -64,10 +73,13 @@ class TokenArrays:
         arr = doc.to_array([HEAD, DEP, POS, LOWER, IS_PUNCT, IS_SPACE, IS_QUOTE, LEMMA, TAG,
                             ENT_TYPE, SENT_START, IDX, LENGTH])
         self.n = n
+        # the id columns some callers test whole, with numpy (see ``string_ids``)
+        self.pos_ids, self.dep_ids, self.lower_ids = arr[:, 2], arr[:, 1], arr[:, 3]
         self.idx: list[int] = arr[:, 11].tolist()  # character offsets
         self.end: list[int] = (arr[:, 11] + arr[:, 12]).tolist()
         head = np.arange(n, dtype=np.int64) + arr[:, 0].astype(np.int64)
         self.head: list[int] = head.tolist()
+        self.head_array = head
         self.dep = _names(strings, arr[:, 1])
         self.pos = _names(strings, arr[:, 2])
         self.lower = _names(strings, arr[:, 3])
@@ -75,40 +87,49 @@ class TokenArrays:
         self.tag = _names(strings, arr[:, 8])
         self.ent = _names(strings, arr[:, 9])
         punct = arr[:, 4].astype(bool)
+        space = arr[:, 5].astype(bool)
         self.punct: list[bool] = punct.tolist()
-        self.space: list[bool] = arr[:, 5].astype(bool).tolist()
-        self.skip: list[bool] = (punct | arr[:, 5].astype(bool)).tolist()
+        self.space: list[bool] = space.tolist()
+        self.skip: list[bool] = (punct | space).tolist()
         # tokens that can open a phrase after a content's end
-        opens = punct | np.isin(arr[:, 2], [strings[p] for p in _OPENING_POS]) | \
-            np.isin(arr[:, 8], [strings[t] for t in _OPENING_TAGS]) | \
-            np.isin(arr[:, 3], [strings[w] for w in _OPENING_WORDS])
+        opens = punct | any_of(arr[:, 2], _OPENING_POS_IDS) | \
+            any_of(arr[:, 8], _OPENING_TAG_IDS) | any_of(arr[:, 3], _OPENING_WORD_IDS)
         self.opens: list[bool] = [*opens.tolist(), True]
-        # children: tokens sorted by head, each head's run found by binary search
+        # children: tokens sorted by head, each head's run found by binary search (not a
+        # list per token: that many lasting objects wake the garbage collector)
         order = np.argsort(head, kind="stable")
         by_head = head[order]
         index = np.arange(n, dtype=np.int64)
         self._order: list[int] = order.tolist()
         self._kids_lo: list[int] = np.searchsorted(by_head, index, "left").tolist()
         self._kids_hi: list[int] = np.searchsorted(by_head, index, "right").tolist()
-        self.quote = arr[:, 6].astype(bool)
-        self.quotes: list[bool] = self.quote.tolist()
-        self.say = np.isin(arr[:, 7], [strings["say"], strings["tell"]])
-        self.verb = np.isin(arr[:, 2], [strings["VERB"], strings["AUX"]])
+        quote = arr[:, 6].astype(bool)
+        self.quotes: list[bool] = quote.tolist()
+        # prefix sums: how many quotation marks, verbs, "say"/"tell" before each token, so
+        # that a range's count is one subtraction
+        self.quote_cum = _prefix_sums(quote)
+        self.verb_cum = _prefix_sums(any_of(arr[:, 2], _VERB_IDS))
+        self.say_cum = _prefix_sums(any_of(arr[:, 7], _SAY_IDS))
         # word class: a closed-class word itself, punctuation (up to two characters), else
         # the part of speech
-        cls = np.array(self.pos, dtype=object)
-        lower = np.array(self.lower, dtype=object)
-        closed = np.isin(arr[:, 3], [strings[w] for w in _CLOSED]) & ~punct
-        cls[closed] = lower[closed]
-        cls[punct] = [w if len(w) <= 2 else "P" for w in lower[punct]]
-        self.cls: list[str] = cls.tolist()
+        cls = list(self.pos)
+        lower = self.lower
+        for i in np.flatnonzero(any_of(arr[:, 3], _CLOSED_IDS) & ~punct).tolist():
+            cls[i] = lower[i]
+        for i in np.flatnonzero(punct).tolist():
+            w = lower[i]
+            cls[i] = w if len(w) <= 2 else "P"
+        self.cls: list[str] = cls
         starts = np.flatnonzero(arr[:, 10].astype(np.int64) == 1)
-        bounds = np.unique(np.concatenate(([0], starts, [n]))) if n else np.array([0])
-        self.sent_start = np.zeros(n + 1, dtype=np.int64)
-        self.sent_end = np.zeros(n + 1, dtype=np.int64)
-        for s0, s1 in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-            self.sent_start[s0:s1] = s0
-            self.sent_end[s0:s1] = s1
+        bounds = np.unique(np.concatenate(([0], starts, [n]))).tolist() if n else [0]
+        sent_start: list[int] = []
+        sent_end: list[int] = []
+        for s0, s1 in pairwise(bounds):
+            sent_start += [s0] * (s1 - s0)
+            sent_end += [s1] * (s1 - s0)
+        # one past the last token belongs to no sentence (as before: (0, 0))
+        self.sent_start = [*sent_start, 0]
+        self.sent_end = [*sent_end, 0]
         # subtree edges from the heads: every token widens each of its ancestors' edges,
         # one level of ancestors per round
         left, right = index.copy(), index.copy()
@@ -136,34 +157,69 @@ class TokenArrays:
 
     def kids(self, i: int) -> list[int]:
         """The children of token ``i``, in order."""
-        return [j for j in self._order[self._kids_lo[i]:self._kids_hi[i]] if j != i]
+        kids = self._order[self._kids_lo[i]:self._kids_hi[i]]
+        if self.head[i] == i:
+            kids.remove(i)  # a root is its own head
+        return kids
 
     def sentence_of(self, i: int) -> tuple[int, int]:
-        return int(self.sent_start[i]), int(self.sent_end[i])
+        return self.sent_start[i], self.sent_end[i]
+
+    def quoted(self, first: int, end: int) -> bool:
+        """Whether a quotation mark is among the tokens ``first..end - 1``."""
+        return self.quote_cum[end] > self.quote_cum[first]
 
 
-_OPENING_POS = ("CCONJ", "SCONJ", "ADP", "PART")
-_OPENING_TAGS = ("WDT", "WP", "WRB", "VBG")
-_OPENING_WORDS = ("who", "which", "that")
+def string_ids(names: Collection[str]) -> np.ndarray:
+    """The ``Doc.to_array`` ids of strings (a symbol's number, else the string's hash: the
+    same in every vocabulary)."""
+    return np.array(sorted(get_string_id(w) for w in names), dtype=np.uint64)
 
 
-_NAMES: dict[tuple[int, bool], str] = {}
+def any_of(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where a column of ``Doc.to_array`` ids holds one of ``wanted``."""
+    if len(wanted) <= 4:  # a few comparisons beat np.isin's sorting
+        out = ids == wanted[0]
+        for w in wanted[1:]:
+            out |= ids == w
+        return out
+    return np.isin(ids, wanted)
+
+
+_OPENING_POS_IDS = string_ids(_OPENING_POS)
+_OPENING_TAG_IDS = string_ids(_OPENING_TAGS)
+_OPENING_WORD_IDS = string_ids(_OPENING_WORDS)
+_CLOSED_IDS = string_ids(_CLOSED)
+_VERB_IDS = string_ids(("VERB", "AUX"))
+_SAY_IDS = string_ids(("say", "tell"))
+
+
+def _prefix_sums(flags: np.ndarray) -> list[int]:
+    return [0, *np.cumsum(flags, dtype=np.int64).tolist()]
+
+
+_NAMES: dict[int, str] = {}
+_LOWER_NAMES: dict[int, str] = {}
 
 
 def _names(strings: StringStore, ids: np.ndarray, lower: bool = False) -> list[str]:
     """The strings of a column of ``Doc.to_array`` ids, each distinct id looked up once (and
     kept: a string's id is its hash, the same in every vocabulary)."""
-    uniq, inverse = np.unique(ids, return_inverse=True)
-    names = []
-    for u in uniq.tolist():
-        name = _NAMES.get((u, lower))
+    cache = _LOWER_NAMES if lower else _NAMES
+    keys = ids.tolist()
+    try:
+        return list(map(cache.__getitem__, keys))
+    except KeyError:
+        pass
+    local = {}
+    for u in set(keys):
+        name = cache.get(u)
         if name is None:
             name = strings[u].lower() if lower else strings[u]
-            if len(_NAMES) < 200_000:
-                _NAMES[(u, lower)] = name
-        names.append(name)
-    out: list[str] = np.array(names, dtype=object)[inverse].tolist()
-    return out
+            if len(cache) < 200_000:
+                cache[u] = name
+        local[u] = name
+    return list(map(local.__getitem__, keys))
 
 
 ARRAYS_KEY = "evenhand_token_arrays"
@@ -187,18 +243,28 @@ class BoundaryContext:
     def __init__(self, verb: Token, content: Span | Sequence[Token] | tuple[int, int],
                  comp: str) -> None:
         """``content``: its tokens, or the indices of its first and last token."""
-        a = token_arrays(verb.doc)
-        self.a = a
-        self.verb = verb.i
-        self.lemma = a.lemma[verb.i]
-        self.comp = comp
         if isinstance(content, tuple):
-            self.cs, self.ce = content
+            cs, ce = content
         else:
-            self.cs, self.ce = content[0].i, content[-1].i
-        self.sent_start, end = a.sentence_of(verb.i)
+            cs, ce = content[0].i, content[-1].i
+        self._set(token_arrays(verb.doc), verb.i, cs, ce, comp)
+
+    @classmethod
+    def at(cls, a: TokenArrays, verb: int, cs: int, ce: int, comp: str) -> BoundaryContext:
+        """The context of cue token ``verb`` with content ``cs..ce`` (``a``: the arrays)."""
+        ctx = cls.__new__(cls)
+        ctx._set(a, verb, cs, ce, comp)
+        return ctx
+
+    def _set(self, a: TokenArrays, verb: int, cs: int, ce: int, comp: str) -> None:
+        self.a = a
+        self.verb = verb
+        self.lemma = a.lemma[verb]
+        self.comp = comp
+        self.cs, self.ce = cs, ce
+        self.sent_start, end = a.sentence_of(verb)
         end -= 1
-        while end > self.ce and a.skip[end]:
+        while end > ce and a.skip[end]:
             end -= 1
         self.sent_end = end  # the last token that may end the content
 
@@ -294,8 +360,59 @@ def end_features(ctx: BoundaryContext, s: int, e: int) -> list[str]:
     return feats
 
 
+# The boundary features as (name, number of parts): the feature strings of start_features
+# and end_features are ``name + "|".join(parts)``.
+_START_TEMPLATES = (("o=", 1), ("t=", 1), ("p=", 1), ("tp=", 2), ("w=", 1), ("td=", 1),
+                    ("c|o=", 2), ("c|t=", 2), ("c|p=", 2), ("c|tp=", 3), ("c|w|td=", 3),
+                    ("pprep=", 3), ("l|o=", 2))
+_END_TEMPLATES = (("o=", 1), ("t=", 1), ("n=", 1), ("nn=", 2), ("w=", 1), ("nd=", 1),
+                  ("wnd=", 2), ("c|o=", 2), ("c|n=", 2), ("c|nn=", 3), ("c|w=", 3), ("tn=", 2),
+                  ("c|eos=", 1), ("top=", 3), ("c|top=", 3))
+_NONE: dict[str, Any] = {}  # an absent part: every lookup below it misses
+_BUCKETS = {d: _bucket(d) for d in range(-64, 65)}
+
+
+def _splits(rest: str, parts: int) -> list[list[str]]:
+    """Every way to cut ``rest`` at ``parts - 1`` of its "|"s."""
+    if rest.count("|") == parts - 1:
+        return [rest.split("|")] if parts > 1 else [[rest]]
+    if parts == 1:
+        return [[rest]]
+    out = []
+    for k, ch in enumerate(rest):
+        if ch == "|":
+            out += [[rest[:k], *tail] for tail in _splits(rest[k + 1:], parts - 1)]
+    return out
+
+
+def nested_weights(weights: dict[str, float],
+                   templates: Sequence[tuple[str, int]]) -> dict[str, dict[str, Any]]:
+    """The weights of the features ``name + "|".join(values)``, per template ``(name,
+    number of values)``, as nested dicts, one level per value: ``tables[name][v1][v2]...[vk]
+    == weights[name + "v1|v2|...|vk"]``, so that scoring looks up strings already made (and
+    hashed) instead of making the feature's. Each name holds one "=", at its end. A weight
+    whose values hold a "|" themselves (a "|" token) is entered under every way to split it."""
+    arity = dict(templates)
+    tables: dict[str, dict[str, Any]] = {name: {} for name in arity}
+    for key, weight in weights.items():
+        cut = key.find("=") + 1
+        parts = arity.get(key[:cut])
+        if not cut or parts is None:
+            continue
+        for values in _splits(key[cut:], parts):
+            level = tables[key[:cut]]
+            for v in values[:-1]:
+                level = level.setdefault(v, {})
+            level[values[-1]] = weight
+    return tables
+
+
 class SpanModel:
-    """Picks the content's start, then its end, by the highest-scoring position."""
+    """Picks the content's start, then its end, by the highest-scoring position.
+
+    The scores are those of :func:`start_features` and :func:`end_features` under the
+    weights (see :meth:`choose_by_features`), computed from weight tables without making
+    the feature strings: the same weights added in the same order, so the same floats."""
 
     def __init__(self, start: dict[str, float] | None = None,
                  end: dict[str, float] | None = None, margin: float = 0.0) -> None:
@@ -303,6 +420,7 @@ class SpanModel:
         self.end = end or {}
         # a boundary moves away from the parse's only when it scores this much better
         self.margin = margin
+        self._tables: tuple[dict[str, Any], dict[str, Any]] | None = None
 
     @property
     def active(self) -> bool:
@@ -318,8 +436,8 @@ class SpanModel:
                 best, best_z = pos, z
         return best
 
-    def choose(self, ctx: BoundaryContext) -> tuple[int, int]:
-        """(first, last) token index of the content."""
+    def choose_by_features(self, ctx: BoundaryContext) -> tuple[int, int]:
+        """:meth:`choose` from the feature strings (the definition; slower)."""
         s = ctx.cs
         if self.start:
             positions = start_positions(ctx)
@@ -333,3 +451,99 @@ class SpanModel:
                 e = self._best(self.end, positions,
                                [end_features(ctx, s, i) for i in positions], e)
         return s, e
+
+    def choose(self, ctx: BoundaryContext) -> tuple[int, int]:
+        """(first, last) token index of the content."""
+        if self._tables is None:
+            self._tables = (nested_weights(self.start, _START_TEMPLATES),
+                            nested_weights(self.end, _END_TEMPLATES))
+        s = ctx.cs
+        if self.start:
+            positions = start_positions(ctx)
+            if positions:
+                s = self._best_start(ctx, positions)
+        e = max(ctx.ce, s)
+        if self.end:
+            positions = end_positions(ctx, s)
+            if positions:
+                e = self._best_end(ctx, s, positions, e)
+        return s, e
+
+    def _best_start(self, ctx: BoundaryContext, positions: list[int]) -> int:
+        """The best of ``positions`` by the weights of :func:`start_features`, in its order."""
+        assert self._tables is not None
+        t_ = self._tables[0]
+        a, c, verb, cs, ce = ctx.a, ctx.comp, ctx.verb, ctx.cs, ctx.ce
+        cls, dep, head, lower = a.cls, a.dep, a.head, a.lower
+        w_o, w_t, w_p, w_tp, w_w, w_td = (t_["o="], t_["t="], t_["p="], t_["tp="], t_["w="],
+                                          t_["td="])
+        w_co, w_ct, w_cp, w_ctp, w_cwtd, w_pprep = (
+            t_[n].get(c, _NONE) for n in ("c|o=", "c|t=", "c|p=", "c|tp=", "c|w|td=", "pprep="))
+        w_lo = t_["l|o="].get(ctx.lemma, _NONE)
+        margin = self.margin
+        best, best_z = cs, -math.inf
+        for i in positions:
+            off = _BUCKETS.get(i - cs) or _bucket(i - cs)
+            t = cls[i]
+            p = "CUE" if i - 1 == verb else cls[i - 1] if i > 0 else "BOS"
+            h = head[i]
+            w = "V" if h == verb else "I" if i <= h <= ce else "A" if h > ce else "B"
+            d = dep[i]
+            ws = [w_o.get(off, 0.0), w_t.get(t, 0.0), w_p.get(p, 0.0),
+                  w_tp.get(t, _NONE).get(p, 0.0), w_w.get(w, 0.0), w_td.get(d, 0.0),
+                  w_co.get(off, 0.0), w_ct.get(t, 0.0), w_cp.get(p, 0.0),
+                  w_ctp.get(t, _NONE).get(p, 0.0), w_cwtd.get(w, _NONE).get(d, 0.0)]
+            if i > 0 and dep[i - 1] == "prep":
+                ws.append(w_pprep.get(dep[head[i - 1]], _NONE).get(lower[i - 1], 0.0))
+            ws.append(w_lo.get(off, 0.0))
+            z = sum(ws) + (margin if i == cs else 0.0)
+            if z > best_z:
+                best, best_z = i, z
+        return best
+
+    def _best_end(self, ctx: BoundaryContext, s: int, positions: list[int],
+                  default: int) -> int:
+        """The best of ``positions`` by the weights of :func:`end_features`, in its order."""
+        assert self._tables is not None
+        t_ = self._tables[1]
+        a, c, verb, ce, sent_end = ctx.a, ctx.comp, ctx.verb, ctx.ce, ctx.sent_end
+        cls, dep, head, left, right, n_tokens = a.cls, a.dep, a.head, a.left, a.right, a.n
+        w_o, w_t, w_n, w_nn, w_w, w_nd, w_wnd, w_tn, w_top = (
+            t_[n] for n in ("o=", "t=", "n=", "nn=", "w=", "nd=", "wnd=", "tn=", "top="))
+        w_co, w_cn, w_cnn, w_cw, w_ctop = (
+            t_[n].get(c, _NONE) for n in ("c|o=", "c|n=", "c|nn=", "c|w=", "c|top="))
+        w_ceos = t_["c|eos="].get(c, 0.0)
+        margin = self.margin
+        best, best_z = default, -math.inf
+        for e in positions:
+            off = _BUCKETS.get(e - ce) or _bucket(e - ce)
+            t = cls[e]
+            if e >= sent_end:
+                n, nn, w, nd = "EOS", "EOS", "-", "-"
+            else:
+                n = cls[e + 1]
+                nn = cls[e + 2] if e + 2 < n_tokens and e + 2 <= sent_end + 1 else "EOS"
+                h = head[e + 1]
+                w = "V" if h == verb else "I" if s <= h <= e else "A" if h > e else "B"
+                nd = dep[e + 1]
+            ws = [w_o.get(off, 0.0), w_t.get(t, 0.0), w_n.get(n, 0.0),
+                  w_nn.get(n, _NONE).get(nn, 0.0), w_w.get(w, 0.0), w_nd.get(nd, 0.0),
+                  w_wnd.get(w, _NONE).get(nd, 0.0), w_co.get(off, 0.0), w_cn.get(n, 0.0),
+                  w_cnn.get(n, _NONE).get(nn, 0.0), w_cw.get(w, _NONE).get(nd, 0.0),
+                  w_tn.get(t, _NONE).get(n, 0.0)]
+            if e == sent_end:
+                ws.append(w_ceos)
+            # the largest phrase that ends at e (as in end_features)
+            top = e
+            while head[top] != top and right[head[top]] == e and head[top] >= s:
+                top = head[top]
+            inside = "in" if left[top] >= s else "x"
+            h = head[top]
+            where = "V" if h == verb else "I" if s <= h <= e else "A" if h > e else "B"
+            top_dep = dep[top]
+            ws += [w_top.get(top_dep, _NONE).get(where, _NONE).get(inside, 0.0),
+                   w_ctop.get(top_dep, _NONE).get(inside, 0.0)]
+            z = sum(ws) + (margin if e == default else 0.0)
+            if z > best_z:
+                best, best_z = e, z
+        return best

@@ -32,7 +32,8 @@ from .lexicon import (
     word_set,
 )
 
-__all__ = ["DENSE_ROWS", "Candidate", "CueScorer", "dense_rows", "verb_candidate"]
+__all__ = ["DENSE_ROWS", "Candidate", "CueScorer", "candidate_at", "dense_rows", "subject_index",
+           "verb_candidate"]
 
 MODEL_RESOURCE = "quote_cues.json"
 # doc.user_data key (with the scorer's id) of its per-Doc dense projections; the quote
@@ -45,48 +46,65 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 
 class Candidate:
     """A would-be attribution: its cue word, speaker, content and features. Held as token
-    indices; the Token and Span objects are made only when asked for (most candidates are
-    scored and dropped without)."""
+    indices; the Token and Span objects, and the features, are made only when asked for
+    (most candidates are scored and dropped without the objects; a verb of saying with a
+    clause is accepted without its features, see :meth:`CueScorer.forced`)."""
 
-    __slots__ = ("comp_dep", "features", "first", "head", "last", "subject_i", "verb")
+    __slots__ = ("_features", "a", "comp_dep", "doc", "first", "head", "last", "lemma",
+                 "prep", "subject_i", "v", "vdep")
 
-    def __init__(self, verb: Token, subject: int, first: int, last: int, comp_dep: str,
-                 features: list[str], head: int | None = None) -> None:
-        self.verb = verb
+    def __init__(self, doc: Doc, a: TokenArrays, v: int, subject: int, first: int, last: int,
+                 comp_dep: str, head: int | None = None, prep: str = "") -> None:
+        self.doc = doc
+        self.a = a
+        self.v = v  # the cue word
+        self.lemma = a.lemma[v]  # lower-cased, as the lexicon's
+        self.vdep = a.dep[v]
         self.subject_i = subject
         self.first = first  # the content's first and last token
         self.last = last
         self.comp_dep = comp_dep
-        self.features = features
+        self.prep = prep  # the preposition of a "prep" complement ("called *for*")
         # the complement's head token (the clause's verb, the object's noun, the
         # preposition's object): one of the rows of ``doc.tensor`` the scorer reads
         self.head = head
+        self._features: list[str] | None = None
+
+    @property
+    def features(self) -> list[str]:
+        if self._features is None:
+            self._features = _features(self)
+        return self._features
+
+    @property
+    def verb(self) -> Token:
+        return self.doc[self.v]
 
     @property
     def subject(self) -> Token:
-        return self.verb.doc[self.subject_i]
+        return self.doc[self.subject_i]
 
     @property
     def content(self) -> Span:
-        return self.verb.doc[self.first:self.last + 1]
+        return self.doc[self.first:self.last + 1]
 
     @property
     def comp_head(self) -> Token | None:
-        return None if self.head is None else self.verb.doc[self.head]
+        return None if self.head is None else self.doc[self.head]
 
     @property
     def speakerless(self) -> bool:
         """A noun with no speaker ("allegations of fraud"): it stands in as its own subject."""
-        return self.subject_i == self.verb.i
+        return self.subject_i == self.v
 
 
 def subject_of(verb: Token) -> Token | None:
     """The speaker of a cue verb, following conjunctions, participles and relatives."""
-    s = _subject_index(token_arrays(verb.doc), verb.i)
+    s = subject_index(token_arrays(verb.doc), verb.i)
     return None if s is None else verb.doc[s]
 
 
-def _subject_index(a: TokenArrays, v: int) -> int | None:
+def subject_index(a: TokenArrays, v: int) -> int | None:
     for _ in range(4):
         kids = a.kids(v)
         for c in kids:
@@ -234,24 +252,27 @@ def verb_candidate(verb: Token) -> Candidate | None:
     """The candidate attribution headed by ``verb``: a verb with a subject and a
     complement, a passive with an agent, a noun with a possessor (or of
     :data:`ATTRIBUTION_NOUNS`) and a complement, or a predicated adjective or noun."""
-    a = token_arrays(verb.doc)
-    v = verb.i
+    return candidate_at(verb.doc, token_arrays(verb.doc), verb.i)
+
+
+def candidate_at(doc: Doc, a: TokenArrays, v: int) -> Candidate | None:
+    """:func:`verb_candidate` of token ``v`` of ``doc`` (``a``: its arrays)."""
     pos = a.pos[v]
     if pos in ("ADJ", "NOUN"):
         pred = _predicate(a, v)
         if pred is not None:
             kind, copula, head = pred
-            subj = _subject_index(a, copula)
+            subj = subject_index(a, copula)
             if subj is None:
                 return None
-            return _candidate(verb, subj, kind, a.left[head], a.right[head], head)
+            return _candidate(doc, a, v, subj, kind, a.left[head], a.right[head], head)
         if pos == "ADJ":
             return None
         claim = _noun_claim(a, v)
         if claim is None:
             return None
         kind, possessor, head = claim
-        return _candidate(verb, possessor, kind, a.left[head], a.right[head], head)
+        return _candidate(doc, a, v, possessor, kind, a.left[head], a.right[head], head)
     if pos not in ("VERB", "AUX") or a.dep[v] in ("aux", "auxpass"):
         return None
     comp_dep, first, last, comp_head = _complement(a, v)
@@ -259,38 +280,43 @@ def verb_candidate(verb: Token) -> Candidate | None:
         passive = _passive_agent(a, v)
         if passive is not None:
             patient, agent = passive
-            return _candidate(verb, agent, "passive_subj", a.left[patient], a.right[patient],
+            return _candidate(doc, a, v, agent, "passive_subj", a.left[patient], a.right[patient],
                               patient)
-    subj = _subject_index(a, v)
+    subj = subject_index(a, v)
     if subj is not None:
-        return _candidate(verb, subj, comp_dep, first, last, comp_head)
+        return _candidate(doc, a, v, subj, comp_dep, first, last, comp_head)
     # no speaker: "Asked about the plan, ...", "The dissolution *was announced*", "the
     # contests *known as* Super Tuesday"; the verb stands in as its own subject (see
     # Candidate.speakerless)
     if comp_dep:
-        return _candidate(verb, v, "bare_" + comp_dep, first, last, comp_head)
+        return _candidate(doc, a, v, v, "bare_" + comp_dep, first, last, comp_head)
     theme = _first_kid(a, v, ("nsubjpass",))
     if theme is None or a.tag[theme] in ("WP", "WDT") or a.lower[theme] in ("it", "there"):
         return None
-    return _candidate(verb, v, "bare_passive", a.left[theme], a.right[theme], theme)
+    return _candidate(doc, a, v, v, "bare_passive", a.left[theme], a.right[theme], theme)
 
 
-def _candidate(verb: Token, s: int, comp_dep: str, first: int, last: int,
-               comp_head: int | None) -> Candidate | None:
-    a = token_arrays(verb.doc)
+def _candidate(doc: Doc, a: TokenArrays, v: int, s: int, comp_dep: str, first: int,
+               last: int, comp_head: int | None) -> Candidate | None:
     while first <= last and ((a.punct[last] and not a.quotes[last]) or a.space[last]):
         last -= 1
     while first <= last and ((a.punct[first] and not a.quotes[first]) or a.space[first]):
         first += 1
-    v = verb.i
     if first > last or first <= v <= last:
         return None
-    lemma = a.lemma[v]
     prep = ""
     if ":" in comp_dep:
         comp_dep, prep = comp_dep.split(":", 1)
+    return Candidate(doc, a, v, s, first, last, comp_dep, comp_head, prep)
+
+
+def _features(cand: Candidate) -> list[str]:
+    """The scorer's features of a candidate."""
+    a, v, s, first, last = cand.a, cand.v, cand.subject_i, cand.first, cand.last
+    comp_dep, prep, comp_head = cand.comp_dep, cand.prep, cand.head
+    lemma = cand.lemma
     n = last - first + 1
-    quoted = bool(a.quote[first:last + 1].any())
+    quoted = a.quoted(first, last + 1)
     speakerless = s == v
     low0 = a.lower[first]
     skind = "none" if speakerless else _subject_kind(a, s)
@@ -321,10 +347,11 @@ def _candidate(verb: Token, s: int, comp_dep: str, first: int, last: int,
                       ("cobj", CONTENT_OBJECT)):
         if lemma in lex:
             feats += [f"lex={name}", f"lex_dep={name}|{comp_dep}"]
-    kid_deps = [a.dep[k] for k in a.kids(v)]
+    kids = a.kids(v)
+    kid_deps = [a.dep[k] for k in kids]
     if "neg" in kid_deps:
         feats.append("neg")
-    if any(a.dep[k] == "aux" and a.tag[k] == "MD" for k in a.kids(v)):
+    if any(a.dep[k] == "aux" and a.tag[k] == "MD" for k in kids):
         feats.append("modal")
     if "auxpass" in kid_deps:
         feats.append("passive")
@@ -339,15 +366,16 @@ def _candidate(verb: Token, s: int, comp_dep: str, first: int, last: int,
         # "issued a statement", "raised concerns about", "expressed support for"
         head = a.lemma[comp_head]
         feats += [f"head={head}", f"lemma_head={lemma}|{head}"]
-    if a.verb[first:last + 1].any():
+    if a.verb_cum[last + 1] > a.verb_cum[first]:
         feats.append(f"content_verb|{comp_dep}")
     start, end = a.sentence_of(v)
-    if a.quote[start:end].any():
+    if a.quoted(start, end):
         feats.append("sent_quoted")
-    if int(a.say[start:end].sum()) > int(a.say[v]):
+    say = a.say_cum
+    if say[end] - say[start] > say[v + 1] - say[v]:
         feats.append("sent_has_say")  # another "say"/"tell" in the sentence
-    feats += _context_features(a, v, s, comp_dep, first, last, comp_head)
-    return Candidate(verb, s, first, last, comp_dep, feats, comp_head)
+    feats += _context_features(a, v, s, comp_dep, first, last, comp_head, kids)
+    return feats
 
 
 _REPORTING = SPEECH | COGNITION
@@ -355,7 +383,7 @@ _SUBORDINATE = frozenset({"relcl", "acl", "ccomp", "advcl", "pcomp", "xcomp", "c
 
 
 def _context_features(a: TokenArrays, v: int, s: int, comp_dep: str, first: int, last: int,
-                      comp_head: int | None) -> list[str]:
+                      comp_head: int | None, kids: list[int]) -> list[str]:
     """Where the cue sits in its sentence and what modifies it: "X said he *plans* to ..."
     (nested in a reported clause), "said *in a statement*", "*his* support for"."""
     feats = []
@@ -370,7 +398,7 @@ def _context_features(a: TokenArrays, v: int, s: int, comp_dep: str, first: int,
             break
         anc, depth = head[anc], depth + 1
     feats.append(f"depth={min(depth, 4)}")
-    for child in a.kids(v):
+    for child in kids:
         dep = a.dep[child]
         if dep == "prep" and not first <= child <= last:
             pobj = next((x for x in a.kids(child) if a.dep[x] == "pobj"), None)
@@ -402,13 +430,13 @@ def _context_features(a: TokenArrays, v: int, s: int, comp_dep: str, first: int,
 def dense_rows(cand: Candidate, width: int) -> np.ndarray | None:
     """The contextual vectors of :data:`DENSE_ROWS` for a candidate, ``(4, width)``; None
     when the Doc has no tensor of that width (another pipeline, or none)."""
-    tensor = cand.verb.doc.tensor
+    tensor = cand.doc.tensor
     if tensor is None or tensor.ndim != 2 or tensor.shape[1] != width or \
-            tensor.shape[0] != len(cand.verb.doc):
+            tensor.shape[0] != len(cand.doc):
         return None
     head = cand.head if cand.head is not None else cand.first
     out = np.empty((4, width), dtype=np.float32)
-    out[0] = tensor[cand.verb.i]
+    out[0] = tensor[cand.v]
     out[1] = tensor[cand.subject_i]
     out[2] = tensor[head]
     out[3] = tensor[cand.first:cand.last + 1].mean(axis=0)
@@ -459,6 +487,7 @@ class CueScorer:
         self.spans = spans or SpanModel()
         self.threshold = threshold
         self.meta = meta or {}
+        self._projections_key = f"{PROJECTIONS_KEY}:{id(self)}"
         self._dense_w: np.ndarray | None = None
         self._dense_b = 0.0
         self._width = 0
@@ -492,14 +521,17 @@ class CueScorer:
         assert self.weights is not None
         z = sum(map(self.weights.get, cand.features, repeat(0.0)))
         if self._dense_w is not None:
-            proj = self._projections(cand.verb.doc)
+            proj = self._projections(cand.doc)
             if proj is not None:
                 # the dense part is linear: each row's weights dotted with every token's
                 # vector once per Doc, the content's mean from prefix sums
                 head = cand.head if cand.head is not None else cand.first
                 first, end = cand.first, cand.last + 1
-                z += (proj[0][cand.verb.i] + proj[1][cand.subject_i] + proj[2][head]
-                      + (proj[3][end] - proj[3][first]) / (end - first) + self._dense_b)
+                # Python floats (ndarray.item), not numpy scalars: the same doubles, a
+                # fraction of the cost
+                at = proj.item
+                z += (at(0, cand.v) + at(1, cand.subject_i) + at(2, head)
+                      + (at(3, end) - at(3, first)) / (end - first) + self._dense_b)
         return float(z)
 
     def _projections(self, doc: Doc) -> np.ndarray | None:
@@ -507,7 +539,7 @@ class CueScorer:
         complement-head weights, and prefix sums of that with the content weights
         (``(4, n + 1)``); None when the Doc has no tensor of the trained width."""
         assert self._dense_w is not None
-        key = f"{PROJECTIONS_KEY}:{id(self)}"
+        key = self._projections_key
         cached = doc.user_data.get(key)
         if isinstance(cached, np.ndarray) or cached is False:
             return cached if isinstance(cached, np.ndarray) else None
@@ -536,8 +568,8 @@ class CueScorer:
         """A verb of saying with a clause ("X said (that) ...") is an attribution whatever
         the weights say: the model decides the long tail, not the canonical case, and the
         saying verbs inside another clause ("a story in which sources *said* ...")."""
-        return cand.comp_dep == "ccomp" and cand.verb.lemma_.lower() in SPEECH and \
-            cand.verb.dep_ not in _SUBORDINATE
+        return cand.comp_dep == "ccomp" and cand.lemma in SPEECH and \
+            cand.vdep not in _SUBORDINATE
 
     def accept(self, cand: Candidate) -> bool:
         if self.forced(cand):
@@ -546,7 +578,7 @@ class CueScorer:
 
     @staticmethod
     def _lexicon_rule(cand: Candidate) -> bool:
-        lemma = cand.verb.lemma_.lower()
+        lemma = cand.lemma
         if lemma not in CUE_LEMMAS:
             return False
         if cand.comp_dep == "ccomp":

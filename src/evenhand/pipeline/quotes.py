@@ -23,11 +23,12 @@ from typing import TypeVar
 
 import numpy as np
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ._doctext import doc_text
-from .bounds import ARRAYS_KEY, BoundaryContext, TokenArrays, token_arrays
-from .cues import ATTRIBUTION_NOUNS, PROJECTIONS_KEY, CueScorer, subject_of, verb_candidate
+from .bounds import ARRAYS_KEY, BoundaryContext, TokenArrays, any_of, string_ids, token_arrays
+from .cues import ATTRIBUTION_NOUNS, PROJECTIONS_KEY, CueScorer, candidate_at, subject_index
 from .headlines import headline_quotes
 from .lexicon import CUE_LEMMAS, SPEECH, word_set
 from .marks import MarkedQuote, find_marked_quotes
@@ -124,9 +125,10 @@ def _speaker_tokens(subj: Token) -> list[Token]:
     return _trim_tokens(run, keep_quote_marks=False) or [subj]
 
 
-def _cue_tokens(verb: Token) -> list[Token]:
-    parts = [verb] + [c for c in verb.children if c.dep_ == "prt"]
-    return sorted(parts, key=lambda t: t.i)
+def _cue_span(a: TokenArrays, v: int) -> tuple[int, int]:
+    """The characters of a cue word and its particles ("*called for*", "*set out*")."""
+    parts = [v, *(c for c in a.kids(v) if a.dep[c] == "prt")]
+    return a.idx[min(parts)], a.end[max(parts)]
 
 
 class QuoteFinder:
@@ -142,41 +144,41 @@ class QuoteFinder:
         found: list[Quote] = []
         a = token_arrays(doc)
         for i in _cue_positions(a):
-            tok = doc[i]
-            q = self._according(tok) if _according_to(a, i) else self._verb_cue(tok)
+            q = self._according(doc[i]) if _according_to(a, i) else self._verb_cue(doc, a, i)
             if q:
                 found.append(q)
         return found
 
-    def _verb_cue(self, verb: Token) -> Quote | None:
-        cand = verb_candidate(verb)
+    def _verb_cue(self, doc: Doc, a: TokenArrays, v: int) -> Quote | None:
+        """The quote of cue token ``v`` (``a``: the Doc's arrays), if any."""
+        scorer = self.scorer
+        cand = candidate_at(doc, a, v)
         score = None
-        if cand is not None and not self.scorer.forced(cand):
-            score = self.scorer.probability(cand)
-        if cand is not None and (score is None or score >= self.scorer.threshold):
-            a = token_arrays(verb.doc)
+        if cand is not None and not scorer.forced(cand):
+            score = scorer.probability(cand)
+        if cand is not None and (score is None or score >= scorer.threshold):
             first, last = cand.first, cand.last
-            if self.scorer.spans.active:
-                s, e = a.trimmed(*self.scorer.spans.choose(
-                    BoundaryContext(verb, (first, last), cand.comp_dep)))
+            if scorer.spans.active:
+                s, e = a.trimmed(*scorer.spans.choose(
+                    BoundaryContext.at(a, v, first, last, cand.comp_dep)))
                 if s <= e:
                     first, last = s, e
             start, end = a.idx[first], a.end[last]
             if cand.speakerless:
-                return Quote(start, end, "indirect", _char_span(_cue_tokens(verb)), None,
-                             cue_head=verb.i, score=score)
-            return Quote(start, end, "indirect", _char_span(_cue_tokens(verb)),
-                         _char_span(_speaker_tokens(cand.subject)),
-                         speaker_head=cand.subject_i, cue_head=verb.i, score=score)
-        if verb.pos_ in ("NOUN", "ADJ") or verb.lemma_.lower() not in CUE_LEMMAS or \
-                verb.dep_ in ("aux", "auxpass"):
+                return Quote(start, end, "indirect", _cue_span(a, v), None, cue_head=v,
+                             score=score)
+            return Quote(start, end, "indirect", _cue_span(a, v),
+                         _char_span(_speaker_tokens(doc[cand.subject_i])),
+                         speaker_head=cand.subject_i, cue_head=v, score=score)
+        if a.pos[v] in ("NOUN", "ADJ") or a.lemma[v] not in CUE_LEMMAS or \
+                a.dep[v] in ("aux", "auxpass"):
             return None
-        subj = subject_of(verb)
+        subj = subject_index(a, v)
         if subj is None:
             return None
         # a cue with no content of its own may introduce a quotation ("X said: ...")
-        return Quote(-1, -1, "direct", _char_span(_cue_tokens(verb)),
-                     _char_span(_speaker_tokens(subj)), speaker_head=subj.i, cue_head=verb.i)
+        return Quote(-1, -1, "direct", _cue_span(a, v), _char_span(_speaker_tokens(doc[subj])),
+                     speaker_head=subj, cue_head=v)
 
     def _according(self, according: Token) -> Quote | None:
         """"According to X, ..." / "..., according to X.": the rest of the sentence is the
@@ -532,22 +534,30 @@ def _dedupe(quotes: list[Quote]) -> list[Quote]:
 def _cue_positions(a: TokenArrays) -> list[int]:
     """The tokens that may head a candidate (see :func:`verb_candidate`) or a content-less
     cue: verbs that are not auxiliaries, predicated adjectives and nouns, nouns with a
-    possessor or of :data:`ATTRIBUTION_NOUNS`, and "according to"."""
-    possessed = {a.head[i] for i in range(a.n) if a.dep[i] == "poss"}
-    out = []
-    for i in range(a.n):
-        pos, dep = a.pos[i], a.dep[i]
-        if _according_to(a, i):
-            out.append(i)
-        elif pos in ("VERB", "AUX"):
-            if dep not in ("aux", "auxpass"):
-                out.append(i)
-        elif pos == "NOUN":
-            if dep == "attr" or i in possessed or a.lemma[i] in ATTRIBUTION_NOUNS:
-                out.append(i)
-        elif pos == "ADJ" and dep == "acomp":
-            out.append(i)
+    possessor or of :data:`ATTRIBUTION_NOUNS`, and "according to". (Tested on the id
+    columns whole: a loop over every token in Python costs more than the rest.)"""
+    pos, dep, lower = a.pos_ids, a.dep_ids, a.lower_ids
+    according = lower == _ACCORDING
+    according[:-1] &= lower[1:] == _TO
+    according[-1:] = False
+    verbs = any_of(pos, _VERB_POS) & ~any_of(dep, _AUX_DEPS)
+    nouns = pos == _NOUN
+    possessed = np.zeros(a.n, dtype=bool)
+    possessed[a.head_array[dep == _POSS]] = True
+    chosen = according | verbs | (nouns & ((dep == _ATTR) | possessed)) | \
+        ((pos == _ADJ) & (dep == _ACOMP))
+    # the lexicon holds lower-cased lemmas: the few other nouns are looked up by name
+    lemma = a.lemma
+    for i in np.flatnonzero(nouns & ~chosen).tolist():
+        if lemma[i] in ATTRIBUTION_NOUNS:
+            chosen[i] = True
+    out: list[int] = np.flatnonzero(chosen).tolist()
     return out
+
+
+_VERB_POS, _AUX_DEPS = string_ids(("VERB", "AUX")), string_ids(("aux", "auxpass"))
+_NOUN, _ADJ, _POSS, _ATTR, _ACOMP, _ACCORDING, _TO = (
+    get_string_id(w) for w in ("NOUN", "ADJ", "poss", "attr", "acomp", "according", "to"))
 
 
 def _according_to(a: TokenArrays, i: int) -> bool:
