@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import weakref
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -149,15 +150,13 @@ def report_from_doc(doc: Doc, article: Article, nlp: Language | None = None) -> 
                     quoted_words=words.get(a.id, 0))
         for a in doc._.evenhand_actors
     ]
-    meta = nlp.meta if nlp is not None else {}
+    pipeline_name = _pipeline_name(nlp)
     return Report(
         id=article.id, title=article.title, quotes=quotes, actors=actors,
         warnings=list(article.warnings), outlet=article.outlet, date=article.date,
         url=article.url, source=article.source,
         excluded=[r.to_dict(text) for r in article.regions],
-        analyzer={"evenhand": __version__,
-                  "pipeline": f"{meta.get('lang', 'en')}_{meta.get('name', '?')}"
-                              f"-{meta.get('version', '?')}"},
+        analyzer={"evenhand": __version__, "pipeline": pipeline_name},
         text=text if article.extracted else None,
         sentences=list(doc._.evenhand_sentences or []) if doc.has_extension(
             "evenhand_sentences") else [],
@@ -166,6 +165,23 @@ def report_from_doc(doc: Doc, article: Article, nlp: Language | None = None) -> 
         tone=doc._.evenhand_tone if doc.has_extension("evenhand_tone") else None,
         events=_events(doc, text),
     )
+
+
+# Language.meta rebuilds its labels and component lists on every access: the name is read
+# once per pipeline object.
+_PIPELINE_NAMES: weakref.WeakKeyDictionary[Language, str] = weakref.WeakKeyDictionary()
+
+
+def _pipeline_name(nlp: Language | None) -> str:
+    """"en_core_web_sm-3.8.0": the pipeline's language, name and version."""
+    if nlp is None:
+        return "en_?-?"
+    name = _PIPELINE_NAMES.get(nlp)
+    if name is None:
+        meta = nlp.meta
+        name = f"{meta.get('lang', 'en')}_{meta.get('name', '?')}-{meta.get('version', '?')}"
+        _PIPELINE_NAMES[nlp] = name
+    return name
 
 
 def _events(doc: Doc, text: str) -> list[dict[str, Any]] | None:

@@ -163,6 +163,24 @@ def _is_reporting(para: str) -> bool:
     return False
 
 
+# Words without which each _BOILERPLATE pattern cannot match (None: anchored, tried at the
+# start only, so cheap anyway). Each unanchored pattern scans the whole paragraph; a
+# paragraph that has none of its words skips it. The words are matched in the lower-cased
+# paragraph, which is exact unless it holds a character that case-folds onto an ASCII
+# letter in the regular expressions' IGNORECASE ("ſ", Kelvin "K", "İ", ligatures):
+# those paragraphs try every pattern.
+_BOILERPLATE_WORDS: tuple[tuple[str, ...] | None, ...] = (
+    ("if you ",), ("balanced journalism is",), None, None, None, ("sign up ",),
+    ("subscribe", "sign up"), ("newsletter",), ("newsletter", "enter your email"),
+    ("to your inbox",), None, ("share this ",), ("follow us on", "like us on facebook"),
+    ("click here",), None, ("download",), ("love to hear", "we welcome your"),
+    ("let us know", "tell us "), ("journalism",),
+)
+assert len(_BOILERPLATE_WORDS) == len(_BOILERPLATE)
+_FOLDS_TO_ASCII = re.compile("[\u00df\u0130\u0131\u0149\u017f\u01f0\u1e96-\u1e9a"
+                             "\u212a\ufb00-\ufb06]")
+
+
 def _is_boilerplate(para: str) -> bool:
     if len(para) > 2000:
         return False
@@ -171,7 +189,9 @@ def _is_boilerplate(para: str) -> bool:
         return True
     if len(para) > 600 or _is_reporting(para):
         return False
-    return any(p.search(para) for p in _BOILERPLATE)
+    low = None if _FOLDS_TO_ASCII.search(para) else para.lower()
+    return any(p.search(para) for p, words in zip(_BOILERPLATE, _BOILERPLATE_WORDS, strict=True)
+               if low is None or words is None or any(w in low for w in words))
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

@@ -124,8 +124,29 @@ _ACTOR_KEYS = {f.name for f in fields(ActorRecord)}
 def _plain(value: Any) -> Any:
     """Like ``dataclasses.asdict`` without deep-copying the plain data (sentences, tone)
     that is already JSON-ready: reports are serialised once per article, on the hot path."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    cls = type(value)
+    if cls in _LEAVES:
+        return value
+    names = _field_names(cls)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, list) and value and is_dataclass(value[0]):
         return [_plain(v) for v in value]
     return value
+
+
+# types returned as they are, with no look at what they hold
+_LEAVES = frozenset({str, int, float, bool, type(None), dict})
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass type (None for other types), looked up once."""
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        names = tuple(f.name for f in fields(cls)) if is_dataclass(cls) and not issubclass(
+            cls, type) else None
+        if len(_FIELD_NAMES) < 1000:
+            _FIELD_NAMES[cls] = names
+        return names

@@ -122,10 +122,14 @@ class ActorCoder:
     def __init__(self, doc: Doc, actors: Iterable[Any], kb: KnowledgeBase,
                  memo: dict[tuple[str, str], Any] | None = None) -> None:
         # imported here: evenhand.pipeline imports this package (its events component)
-        from ..pipeline._doctext import doc_text
+        from ..pipeline._view import doc_view
 
         self.doc = doc
-        self.text = doc_text(doc)
+        self.view = doc_view(doc)
+        self.text = self.view.text
+        # token index -> the named entity (start, end, label) it is in
+        self.ent_at: dict[int, tuple[int, int, str]] = {
+            i: ent for ent in self.view.ents for i in range(ent[0], ent[1])}
         self.kb = kb
         self.memo = memo if memo is not None else {}
         self.by_token: dict[int, Any] = {}
@@ -194,17 +198,18 @@ class ActorCoder:
             if tok.i in seen or tok.is_punct or tok.pos_ in ("DET", "ADP", "NUM", "PRON"):
                 continue
             if tok.ent_type_ in _ENTITY_LABELS and tok.ent_iob_ != "O":
-                span = next((e for e in self.doc.ents if e.start <= tok.i < e.end), None)
-                if span is not None:
-                    seen.update(range(span.start, span.end))
-                    text = span.text
+                ent = self.ent_at.get(tok.i)
+                if ent is not None:
+                    e0, e1, label = ent
+                    seen.update(range(e0, e1))
+                    text = self._ent_text(ent)
                     if text.endswith(("'s", "’s")):
                         text = text[:-2]
                     code = self._lookup("country_for", text)
-                    if code is None and span.label_ == "ORG":
+                    if code is None and label == "ORG":
                         continue
-                    if code is None and len(span) > 1:
-                        code = self._lookup("country_for", span[0].text)
+                    if code is None and e1 - e0 > 1:
+                        code = self._lookup("country_for", self.view.tok_text(e0))
                     if code:
                         found.append((code, tok))
                     continue
@@ -256,9 +261,11 @@ class ActorCoder:
     def _organization(self, tokens: list[Token]) -> str | None:
         """The code of an organisation or state institution named in the phrase:
         "IGO" for international organisations, country + sector for institutions."""
-        for ent in {id(e): e for t in tokens if t.ent_type_ == "ORG" and t.ent_iob_ != "O"
-                    for e in self._ents_at(t.i)}.values():
-            text = ent.text[:-2] if ent.text.endswith(("'s", "’s")) else ent.text
+        ents = [self.ent_at[t.i] for t in tokens if t.ent_type_ == "ORG" and t.ent_iob_ != "O"
+                and t.i in self.ent_at]
+        for ent in dict.fromkeys(ents):
+            whole = self._ent_text(ent)
+            text = whole[:-2] if whole.endswith(("'s", "’s")) else whole
             org = self._lookup("organization_for", text)
             if org is not None:
                 sector = ROLE_SECTORS.get(org.role)
@@ -275,8 +282,8 @@ class ActorCoder:
                 return media.country + "MED"
         return None
 
-    def _ents_at(self, i: int) -> list[Any]:
-        return [e for e in self.doc.ents if e.start <= i < e.end]
+    def _ent_text(self, ent: tuple[int, int, str]) -> str:
+        return self.text[self.view.idx[ent[0]]:self.view.end[ent[1] - 1]]
 
     # -- codes -------------------------------------------------------------------------------
     def refs(self, head: Token) -> list[ActorRef]:

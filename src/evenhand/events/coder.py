@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from spacy.tokens import Doc, Token
 
 from ..kb import KnowledgeBase
@@ -104,16 +105,25 @@ class EventCoder:
         self.dictionary = dictionary
         self.kb = kb
         self._memo: dict[tuple[str, str], Any] = {}
+        # what a phrasal entry's verb may be: every key's part before one of its spaces
+        self._phrasal = frozenset(key[:j] for key in dictionary.verbs
+                                  for j, ch in enumerate(key) if ch == " ")
 
     # -- the dictionary, on the parse ---------------------------------------------------------
     def entry(self, verb: Token) -> VerbEntry | None:
+        return self._entry_at(_view(verb.doc), verb.i)
+
+    def _entry_at(self, v: Any, i: int) -> VerbEntry | None:
+        """The entry of token ``i`` (on the Doc's token table): "lemma particle", else the
+        lemma."""
         verbs = self.dictionary.verbs
-        lemma = verb.lemma_.lower()
-        for child in verb.children:
-            if child.dep_ == "prt":
-                phrasal = verbs.get(f"{lemma} {child.lower_}")
-                if phrasal is not None:
-                    return phrasal
+        lemma = v.lemma[i]
+        if lemma in self._phrasal:
+            for c in v.children(i):
+                if v.dep[c] == "prt":
+                    phrasal = verbs.get(f"{lemma} {v.lower[c]}")
+                    if phrasal is not None:
+                        return phrasal
         return verbs.get(lemma)
 
     @staticmethod
@@ -372,11 +382,16 @@ class EventCoder:
                  for s, e in (getattr(q, "spans", None) or [(q.start, q.end)])]
         # participles that describe a noun ("a convoy heading to the port", "the
         # roadblock set up in 2004") are background, not events the sentence reports
-        verbs = [t for t in doc if (t.pos_ in ("VERB", "AUX") and t.dep_ != "acl") or (
-            t.pos_ == "ADJ" and t.dep_ == "acomp")]
-        verbs = [t for t in verbs if self.entry(t) is not None]
-        # governors first: they consume the actions they govern
-        verbs.sort(key=lambda t: (_depth(t), t.i))
+        from ..pipeline._view import C_DEP, C_POS
+
+        v = _view(doc)
+        maybe = (v.has(C_POS, ("VERB", "AUX")) & ~v.has(C_DEP, ("acl",))) | (
+            v.has(C_POS, ("ADJ",)) & v.has(C_DEP, ("acomp",)))
+        # In text order. (Meant as governors first, so that they consume the actions they
+        # govern; but the depth key compared Token objects by identity, which never holds,
+        # and came out 50 for every token: text order is what the coder has always used.)
+        verbs = [doc[i] for i in np.flatnonzero(maybe).tolist()
+                 if self._entry_at(v, i) is not None]
         consumed: set[int] = set()
         events: list[Event] = []
         verb_of: dict[int, Token] = {}  # id(event) -> its verb
@@ -431,16 +446,18 @@ class EventCoder:
         else:
             pairs = [(s, t) for s in who for t in whom]
         trigger = _trigger(verb)
-        sent = verb.sent
+        v = _view(verb.doc)
+        s0, s1 = v.sent_bounds(verb.i)
+        sent_start, sent_end = v.idx[s0], v.end[s1 - 1]
         out = []
         for source, target in pairs:
             if source is not None and target is not None and source.start == target.start:
                 continue
             edges = [trigger, *((r.start, r.end) for r in (source, target) if r is not None
-                                and sent.start_char <= r.start < sent.end_char)]
+                                and sent_start <= r.start < sent_end)]
             out.append(Event(start=min(s for s, _ in edges), end=max(e for _, e in edges),
                              trigger=trigger, code=code, source=source, target=target,
-                             mode=mode, sentence=(sent.start_char, sent.end_char)))
+                             mode=mode, sentence=(sent_start, sent_end)))
         return out
 
     def _nearest_target(self, verb: Token, decision: _Decision, coder: ActorCoder,
@@ -538,12 +555,11 @@ def _trigger(verb: Token) -> tuple[int, int]:
     return min(t.idx for t in parts), max(t.idx + len(t.text) for t in parts)
 
 
-def _depth(tok: Token) -> int:
-    depth = 0
-    while tok.head is not tok and depth < 50:
-        tok = tok.head
-        depth += 1
-    return depth
+def _view(doc: Doc) -> Any:
+    # imported here: evenhand.pipeline imports this package (its events component)
+    from ..pipeline._view import doc_view
+
+    return doc_view(doc)
 
 
 def _key(ref: ActorRef | None) -> tuple[Any, ...] | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["exact_key", "folded_key", "singular", "without_article"]
 
@@ -26,6 +27,9 @@ _POSSESSIVE = re.compile(r"(?:(?<=\w)'s|(?<=s)')$")
 _ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
+# Keys are made for the same few thousand names and words over and over (every mention of
+# every article is looked up): remembered, they cost a dictionary look-up.
+@lru_cache(maxsize=1 << 16)
 def exact_key(text: str) -> str:
     """The case-preserving key: NFKC, straight apostrophes, ASCII hyphens, single spaces."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
@@ -33,6 +37,7 @@ def exact_key(text: str) -> str:
     return _POSSESSIVE.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def folded_key(text: str) -> str:
     """The case-insensitive key: the exact key lower-cased, without accents and full stops."""
     text = unicodedata.normalize("NFKD", exact_key(text))

@@ -28,6 +28,7 @@ from ..events.coder import Event, EventCoder
 from ..events.dictionary import EventDictionary, load_dictionary
 from ..kb import load_kb
 from ._doctext import doc_text
+from ._view import drop_view
 
 __all__ = ["EventsComponent", "event_dict", "make_events"]
 
@@ -59,6 +60,7 @@ class EventsComponent:
         events = self.coder.code_doc(doc, actors or [], quotes or [])
         text = doc_text(doc)
         doc._.evenhand_events = [event_dict(e, text, self.dictionary) for e in events]
+        drop_view(doc)  # the last component to use it
         return doc
 
 

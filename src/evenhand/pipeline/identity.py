@@ -17,9 +17,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
 from ..kb import KnowledgeBase, load_kb
+from ._view import DocView, doc_view
 from .actors import FEMALE, MALE, Actor
 
 __all__ = ["IdentityComponent", "describe_actors", "make_identity"]
@@ -31,60 +32,59 @@ _GENDERED = {"chairwoman": "female", "spokeswoman": "female", "congresswoman": "
              "congressman": "male", "businessman": "male"}
 
 
-def _left_modifiers(span: Span) -> list[Token]:
-    """Tokens before the mention that modify it within its noun phrase."""
-    doc = span.doc
-    inside = {t.i for t in span}
-    out: list[Token] = []
-    i = span.start - 1
+# Phrases are lists of token indices, read on the Doc's token table (:mod:`._view`).
+def _left_modifiers(v: DocView, start: int, end: int) -> list[int]:
+    """Tokens before the mention ``start..end-1`` that modify it within its noun phrase."""
+    dep, head = v.dep, v.head
+    inside = set(range(start, end))
+    out: list[int] = []
+    i = start - 1
     while i >= 0:
-        tok = doc[i]
-        if tok.dep_ in _NP_MODIFIERS and (tok.head.i in inside or tok.head.i in
-                                         {t.i for t in out}) and not tok.is_space:
-            out.append(tok)
-            inside.add(tok.i)
+        if dep[i] in _NP_MODIFIERS and (head[i] in inside or head[i] in out) \
+                and not v.space[i]:
+            out.append(i)
+            inside.add(i)
             i -= 1
             continue
-        if tok.tag_ == "POS" or tok.dep_ == "case":
-            out.append(tok)
+        if v.tag[i] == "POS" or dep[i] == "case":
+            out.append(i)
             i -= 1
             continue
         break
     # pull in whole possessors ("China 's" before "Ministry")
-    extra = [t for m in out if m.dep_ == "poss" for t in m.subtree if t not in out]
-    return sorted(out + extra, key=lambda t: t.i)
+    extra = [t for m in out if dep[m] == "poss" for t in v.subtree(m) if t not in out]
+    return sorted(out + extra)
 
 
-def _appositive(span: Span) -> list[Token]:
-    root = span.root
-    tokens: list[Token] = []
-    for child in root.children:
-        if child.dep_ == "appos":
-            tokens.extend(child.subtree)
-    if root.dep_ == "appos":
-        head = root.head
-        skip = {t.i for t in root.subtree}
-        tokens.extend(t for t in head.subtree if t.i not in skip and not t.is_punct)
+def _appositive(v: DocView, root: int) -> list[int]:
+    tokens: list[int] = []
+    for child in v.children(root):
+        if v.dep[child] == "appos":
+            tokens.extend(v.subtree(child))
+    if v.dep[root] == "appos":
+        skip = set(v.subtree(root))
+        tokens.extend(t for t in v.subtree(v.head[root]) if t not in skip and not v.punct[t])
     return tokens
 
 
-def _descriptor_phrases(doc: Doc, actor: Actor, speaker_spans: Iterable[tuple[int, int]]
-                        ) -> list[list[Token]]:
-    phrases: list[list[Token]] = []
+def _descriptor_phrases(doc: Doc, v: DocView, actor: Actor,
+                        speaker_spans: Iterable[tuple[int, int]]) -> list[list[int]]:
+    phrases: list[list[int]] = []
     for start, end in list(actor.mentions) + list(speaker_spans):
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or not len(span):
             continue
         # an organisation's own name is not a title ("Marine Conservation Office" is no
         # marine): only its head noun ("Ministry", "Army") may say what it is
-        own = [span[-1]] if actor.type == "organization" and (start, end) in actor.mentions \
-            else list(span)
-        phrases.append(_left_modifiers(span) + own)
-        appos = _appositive(span)
+        tokens = list(range(span.start, span.end))
+        own = [tokens[-1]] if actor.type == "organization" and (start, end) in actor.mentions \
+            else tokens
+        phrases.append(_left_modifiers(v, span.start, span.end) + own)
+        appos = _appositive(v, span.root.i)
         if appos:
             phrases.append(appos)
         if (start, end) not in actor.mentions:
-            phrases.append(list(span))
+            phrases.append(tokens)
     return phrases
 
 
@@ -102,44 +102,41 @@ def _memo(kb: KnowledgeBase, method: str, text: str) -> Any:
     return _MEMO[key]
 
 
-def _country_of(kb: KnowledgeBase, phrase: list[Token]) -> str | None:
+def _country_of(kb: KnowledgeBase, v: DocView, phrase: list[int]) -> str | None:
     """A country word that modifies the phrase, not one inside a prepositional phrase
     ("China's ambassador *to Russia*" is Chinese)."""
-    for tok in phrase:
-        if tok.is_punct or tok.is_space:
+    ids = set(phrase)
+    head, dep = v.head, v.dep
+    for i in phrase:
+        if v.skip[i] or dep[i] == "pobj":
             continue
-        if any(a.dep_ == "pobj" or a.dep_ == "prep" for a in _ancestors_within(tok, phrase)):
+        # inside a prepositional phrase of the phrase: on the way up to the phrase's top
+        cursor, inner = i, False
+        while head[cursor] != cursor and head[cursor] in ids:
+            if dep[cursor] in ("pobj", "prep"):
+                inner = True
+                break
+            cursor = head[cursor]
+        if inner:
             continue
-        if tok.dep_ == "pobj":
-            continue
-        code = _memo(kb, "country_for", tok.text)
+        code = _memo(kb, "country_for", v.tok_text(i))
         if code:
             return code
     return None
 
 
-def _ancestors_within(tok: Token, phrase: list[Token]) -> list[Token]:
-    ids = {t.i for t in phrase}
-    out = []
-    cursor = tok
-    while cursor.head.i != cursor.i and cursor.head.i in ids:
-        out.append(cursor)
-        cursor = cursor.head
-    return out
-
-
-def _role_of(kb: KnowledgeBase, phrase: list[Token], actor: Actor) -> str | None:
-    words = [t for t in phrase if not t.is_punct and not t.is_space]
+def _role_of(kb: KnowledgeBase, v: DocView, phrase: list[int]) -> str | None:
+    words = [v.tok_text(i) for i in phrase if not v.skip[i]]
     if not words:
         return None
-    text = " ".join(t.text for t in words)
-    return _memo(kb, "role_for_title", text)
+    return _memo(kb, "role_for_title", " ".join(words))
 
 
 def describe_actors(doc: Doc, actors: list[Actor], quotes: Iterable[object],
                     kb: KnowledgeBase | None = None) -> None:
     """Set ``role``, ``country`` and ``gender`` on each actor."""
     kb = kb or load_kb()
+    v = doc_view(doc)
     speakers: dict[str, list[tuple[int, int]]] = {}
     for q in quotes:
         actor_id = getattr(q, "actor", None)
@@ -150,9 +147,9 @@ def describe_actors(doc: Doc, actors: list[Actor], quotes: Iterable[object],
         name = actor.name
         role: str | None = _ROLE_BY_TYPE.get(actor.type)
         country: str | None = None
-        media = kb.media_for(name) if actor.type != "person" else None
-        org = kb.organization_for(name) if actor.type != "person" else None
-        inst = kb.institution_for(name) if actor.type != "person" else None
+        media = _memo(kb, "media_for", name) if actor.type != "person" else None
+        org = _memo(kb, "organization_for", name) if actor.type != "person" else None
+        inst = _memo(kb, "institution_for", name) if actor.type != "person" else None
         if media is not None:
             role, country = media.role, media.country
         elif org is not None:
@@ -160,23 +157,24 @@ def describe_actors(doc: Doc, actors: list[Actor], quotes: Iterable[object],
         elif inst is not None:
             role, country = inst.actor_role, inst.country
         elif actor.type in ("place", "group"):
-            country = kb.country_for(name)
-        phrases = _descriptor_phrases(doc, actor, speakers.get(actor.id, []))
+            country = _memo(kb, "country_for", name)
+        phrases = _descriptor_phrases(doc, v, actor, speakers.get(actor.id, []))
         for phrase in phrases:
             if role is None and actor.type != "place":
-                role = _role_of(kb, phrase, actor)
+                role = _role_of(kb, v, phrase)
             if country is None:
-                country = _country_of(kb, phrase)
+                country = _country_of(kb, v, phrase)
             if actor.gender == "unknown":
-                for tok in phrase:
-                    low = tok.lower_
+                for i in phrase:
+                    low = v.lower[i]
                     if low in MALE - {"he", "him", "his"} or _GENDERED.get(low) == "male":
                         actor.gender = "male"
                     elif low in FEMALE - {"she", "her", "hers"} or \
                             _GENDERED.get(low) == "female":
                         actor.gender = "female"
         if role is None and actor.type == "organization":
-            inst = kb.institution_for(" ".join(t.text for t in phrases[0])) if phrases else None
+            inst = _memo(kb, "institution_for", " ".join(v.tok_text(i) for i in phrases[0])) \
+                if phrases else None
             if inst is not None:
                 role, country = inst.actor_role, country or inst.country
         actor.role = role
