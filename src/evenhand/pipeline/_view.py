@@ -29,12 +29,14 @@ from spacy.attrs import (
     LEMMA,
     LENGTH,
     LOWER,
+    MORPH,
     POS,
     SENT_START,
     TAG,
 )
 from spacy.strings import StringStore
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from ._doctext import doc_text
 
@@ -43,9 +45,9 @@ __all__ = ["VIEW_KEY", "DocView", "doc_view", "drop_view"]
 VIEW_KEY = "evenhand_doc_view"
 # the columns of DocView.ids
 COLUMNS = (HEAD, DEP, POS, TAG, LOWER, LEMMA, ENT_TYPE, ENT_IOB, IS_PUNCT, IS_SPACE, IS_QUOTE,
-           SENT_START, IDX, LENGTH)
+           SENT_START, IDX, LENGTH, MORPH)
 C_HEAD, C_DEP, C_POS, C_TAG, C_LOWER, C_LEMMA, C_ENT_TYPE, C_ENT_IOB, C_PUNCT, C_SPACE, \
-    C_QUOTE, C_SENT_START, C_IDX, C_LENGTH = range(len(COLUMNS))
+    C_QUOTE, C_SENT_START, C_IDX, C_LENGTH, C_MORPH = range(len(COLUMNS))
 _IOB = ("", "I", "O", "B")  # Token.ent_iob_ by ENT_IOB value
 
 
@@ -54,6 +56,7 @@ class DocView:
     ``sent_of[i]``: index into ``sents``; ``ents``: (start, end, label) (``Doc.ents``)."""
 
     def __init__(self, doc: Doc) -> None:
+        self.vocab: Vocab = doc.vocab
         self.strings: StringStore = doc.vocab.strings
         self.n = len(doc)
         self.text = doc_text(doc)
@@ -84,6 +87,10 @@ class DocView:
         return out
 
     # -- strings ------------------------------------------------------------------------
+    def unique(self, column: int) -> tuple[list[int], np.ndarray]:
+        """The distinct ids of a column and, per token, the index of its id among them."""
+        return self._unique(column)
+
     def _unique(self, column: int) -> tuple[list[int], np.ndarray]:
         got = self._uniques.get(column)
         if got is None:

@@ -28,11 +28,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
+from spacy.tokens.morphanalysis import MorphAnalysis
 
 from ._doctext import doc_text
+from ._view import C_IDX, C_LEMMA, C_LOWER, C_MORPH, C_PUNCT, C_SPACE, C_TAG, DocView, doc_view
 from .lexicon import COGNITION, INTENT, SPEECH, word_set
 
 __all__ = ["SLANTED_CUES", "VAGUE_PATTERNS", "AttributionComponent", "analyze_attribution",
@@ -117,23 +118,13 @@ def slant_category(verb: Token) -> str | None:
     return _CATEGORY_OF.get(lemma)
 
 
-def _sent_starts(doc: Doc) -> list[int]:
-    """token index → start token of its sentence (one pass; ``Token.sent`` is costly)."""
-    starts = [0] * len(doc)
-    for sent in doc.sents:
-        starts[sent.start:sent.end] = [sent.start] * (sent.end - sent.start)
-    return starts
-
-
 def _candidates(doc: Doc, words: frozenset[str]) -> list[Token]:
-    """Tokens whose lemma or lower-case form is in ``words``, found on the token arrays
+    """Tokens whose lemma or lower-case form is in ``words``, found on the Doc's token table
     without building a Token object for every token."""
     if not len(doc):
         return []
-    strings = doc.vocab.strings
-    hashes = np.array([strings[w] for w in words], dtype=np.uint64)
-    arr = doc.to_array([LEMMA, LOWER])
-    hits = np.nonzero(np.isin(arr[:, 0], hashes) | np.isin(arr[:, 1], hashes))[0]
+    v = doc_view(doc)
+    hits = np.flatnonzero(v.has(C_LEMMA, words) | v.has(C_LOWER, words))
     return [doc[int(i)] for i in hits]
 
 
@@ -147,15 +138,25 @@ def _tok_end(tok: Token) -> int:
 
 
 # -- claims ------------------------------------------------------------------------------------
-def _is_claim(sent: Span) -> bool:
-    words = [t for t in sent if not (t.is_space or t.is_punct)]
-    if not words:
-        return False
-    last = next((t for t in reversed(sent) if not t.is_space and not t.is_quote
-                 and t.text not in (")", "]")), None)
-    if last is not None and last.text in ("?", "?!"):
-        return False
-    return any(t.tag_ in _FINITE_TAGS or "Fin" in t.morph.get("VerbForm", []) for t in sent)
+# A claim sentence: some word (not space or punctuation), not a question (its last token,
+# closing quotes and brackets aside, is no "?"), and a finite verb (by tag or morphology).
+_FINITE: dict[int, bool] = {}  # morphology id -> whether it has VerbForm=Fin
+
+
+def _finite(v: DocView) -> np.ndarray:
+    """Whether each token is finite: a finite tag, or VerbForm=Fin in its morphology."""
+    uniq, inverse = v.unique(C_MORPH)
+    fin = []
+    for key in uniq:
+        got = _FINITE.get(key)
+        if got is None:
+            got = "Fin" in MorphAnalysis.from_id(v.vocab, key).get("VerbForm", [])
+            if len(_FINITE) < 100_000:
+                _FINITE[key] = got
+        fin.append(got)
+    by_morph = np.array(fin, dtype=bool)[inverse] if fin else np.zeros(v.n, dtype=bool)
+    out: np.ndarray = v.has(C_TAG, _FINITE_TAGS) | by_morph
+    return out
 
 
 def _counts_as_attribution(doc: Doc, quote: Any) -> bool:
@@ -165,8 +166,10 @@ def _counts_as_attribution(doc: Doc, quote: Any) -> bool:
     return not (lemma in INTENT and lemma not in SPEECH and lemma not in COGNITION)
 
 
-def _claims(doc: Doc, quotes: list[Any], vague: list[dict[str, Any]],
-            starts: list[int], text: str) -> tuple[int, int]:
+def _claims(doc: Doc, quotes: list[Any], vague: list[dict[str, Any]], text: str
+            ) -> tuple[int, int]:
+    v = doc_view(doc)
+    sents, sent_of = v.sents, v.sent_of
     # per character: inside the content of an attributing quote
     inside = bytearray(len(text) + 1)
     # sentences holding a cue, or a vague attribution ("it is feared that ...")
@@ -174,25 +177,39 @@ def _claims(doc: Doc, quotes: list[Any], vague: list[dict[str, Any]],
     for item in vague:
         span = doc.char_span(item["start"], item["end"], alignment_mode="expand")
         if span is not None and len(span):
-            cue_sents.add(starts[span.start])
+            cue_sents.add(sents[sent_of[span.start]][0])
     for q in quotes:
         if not _counts_as_attribution(doc, q):
             continue
         for s, e in q.spans or [(q.start, q.end)]:
             inside[s:e] = b"\x01" * (e - s)
         if q.cue_head is not None:
-            cue_sents.add(starts[q.cue_head])
+            cue_sents.add(sents[sent_of[q.cue_head]][0])
+    if not v.n:
+        return 0, 0
+    ids = v.ids
+    space = ids[:, C_SPACE].astype(bool)
+    words = ~space & ~ids[:, C_PUNCT].astype(bool)
+    covered = words & np.frombuffer(bytes(inside), dtype=np.uint8)[
+        ids[:, C_IDX].astype(np.int64)].astype(bool)
+    table = np.zeros((v.n + 1, 3), dtype=np.int64)
+    np.cumsum(np.stack([words, _finite(v), covered], axis=1), axis=0, out=table[1:])
+    per_sent = (table[[e for _, e in sents]] - table[[s for s, _ in sents]]).tolist()
+    skip_end, quote = v.space, v.quote
     claims = attributed = 0
-    for sent in doc.sents:
-        if not _is_claim(sent):
+    for (start, end), (n_words, n_finite, n_covered) in zip(sents, per_sent, strict=True):
+        if not n_words:
+            continue
+        last = end - 1  # the last token, closing quotes and brackets aside
+        while last >= start and (skip_end[last] or quote[last]
+                                 or v.tok_text(last) in (")", "]")):
+            last -= 1
+        if last >= start and v.tok_text(last) in ("?", "?!"):
+            continue
+        if not n_finite:
             continue
         claims += 1
-        if sent.start in cue_sents:
-            attributed += 1
-            continue
-        words = [t for t in sent if not (t.is_space or t.is_punct)]
-        covered = sum(1 for t in words if inside[t.idx])
-        if covered * 2 >= len(words):
+        if start in cue_sents or n_covered * 2 >= n_words:
             attributed += 1
     return claims, attributed
 
@@ -325,7 +342,7 @@ def analyze_attribution(doc: Doc) -> dict[str, Any]:
         seen.append((item["start"], item["end"]))
         unique.append(item)
     text = doc_text(doc)
-    claims, attributed = _claims(doc, quotes, unique, _sent_starts(doc), text)
+    claims, attributed = _claims(doc, quotes, unique, text)
     slanted = _slanted(doc, quotes)
     for item in (*unique, *slanted):
         item["text"] = text[item["start"]:item["end"]]

@@ -49,11 +49,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ._doctext import doc_text
-from .attribution import _candidates, _sent_starts
+from ._view import C_LEMMA, C_LOWER, DocView, doc_view
 
 __all__ = ["ToneComponent", "ToneLexicon", "analyze_tone", "make_tone"]
 
@@ -89,7 +89,10 @@ class ToneLexicon:
         return _load_lexicon()
 
     def word(self, tok: Token) -> int:
-        for key in (tok.lemma_.lower(), tok.lower_):
+        return self._word(tok.lemma_.lower(), tok.lower_)
+
+    def _word(self, lemma: str, lower: str) -> int:
+        for key in (lemma, lower):
             if key in self.negative:
                 return -1
             if key in self.positive:
@@ -97,10 +100,13 @@ class ToneLexicon:
         return 0
 
     def verb(self, tok: Token) -> tuple[int, int]:
-        lemma = tok.lemma_.lower()
-        for child in tok.children:
-            if child.dep_ == "prt":
-                phrasal = f"{lemma}_{child.lower_}"
+        return self._verb(doc_view(tok.doc), tok.i)
+
+    def _verb(self, v: DocView, i: int) -> tuple[int, int]:
+        lemma = v.lemma[i]
+        for child in v.children(i):
+            if v.dep[child] == "prt":
+                phrasal = f"{lemma}_{v.lower[child]}"
                 if phrasal in self.verbs:
                     return self.verbs[phrasal]
         return self.verbs.get(lemma, (0, 0))
@@ -126,8 +132,10 @@ def _load_lexicon() -> ToneLexicon:
 
 
 # -- finding mentions ------------------------------------------------------------------------
+# Tokens are indices into the Doc's token table (:mod:`._view`).
 def _mention_heads(doc: Doc, actors: list[Any]) -> dict[int, str]:
     """token index → actor id for every mention head, nominal echo and resolved pronoun."""
+    v = doc_view(doc)
     owner: dict[int, str] = {}
     covered: set[int] = set()
     for actor in actors:
@@ -156,171 +164,191 @@ def _mention_heads(doc: Doc, actors: list[Any]) -> dict[int, str]:
             echo_words.setdefault(w, []).append(actor.id)
     persons = {a.id: a for a in actors if a.type == "person"}
     wanted = frozenset(echo_words) | (_MALE | _FEMALE if persons else frozenset())
-    cands = _candidates(doc, wanted)
+    if not wanted or not v.n:
+        return owner
+    # tokens whose lemma (as spaCy has it) or lower-case form is wanted
+    cands = np.flatnonzero(v.has(C_LEMMA, wanted) | v.has(C_LOWER, wanted)).tolist()
     if not cands:
         return owner
-    starts = _sent_starts(doc)
-    for tok in cands:
-        if tok.i in owner:
+    sents, sent_of = v.sents, v.sent_of
+
+    def first_of(i: int) -> int:
+        return sents[sent_of[i]][0]
+
+    for ti in cands:
+        if ti in owner:
             continue
-        low = tok.lower_
-        if tok.pos_ == "PRON" and (low in _MALE or low in _FEMALE):
+        low = v.lower[ti]
+        if v.pos[ti] == "PRON" and (low in _MALE or low in _FEMALE):
             gender = "male" if low in _MALE else "female"
-            first = starts[tok.i]
+            first = first_of(ti)
             for _ in range(3):
                 if first == 0:
                     break
-                first = starts[first - 1]
-            near = [(i, a) for i, a in owner.items() if first <= i < tok.i and a in persons
+                first = first_of(first - 1)
+            near = [(i, a) for i, a in owner.items() if first <= i < ti and a in persons
                     and persons[a].gender in ("unknown", gender)]
             if not near:
                 continue
-            last_sent = max(starts[i] for i, _ in near)
-            same = [(0 if doc[i].dep_ in ("nsubj", "nsubjpass") else 1, -i, a)
-                    for i, a in near if starts[i] == last_sent]
-            owner[tok.i] = min(same)[2]
+            last_sent = max(first_of(i) for i, _ in near)
+            same = [(0 if v.dep[i] in ("nsubj", "nsubjpass") else 1, -i, a)
+                    for i, a in near if first_of(i) == last_sent]
+            owner[ti] = min(same)[2]
             continue
-        if tok.i in covered or tok.pos_ != "NOUN" or tok.tag_ != "NN":
+        if ti in covered or v.pos[ti] != "NOUN" or v.tag[ti] != "NN":
             continue
-        ids = set(echo_words.get(tok.lemma_.lower(), ()))
-        if not ids or not any(c.dep_ == "det" and c.lower_ in _NOMINAL_DETS
-                              for c in tok.children):
+        ids = set(echo_words.get(v.lemma[ti], ()))
+        if not ids or not any(v.dep[c] == "det" and v.lower[c] in _NOMINAL_DETS
+                              for c in v.children(ti)):
             continue
-        before = [i for i, a in owner.items() if i < tok.i and a in ids]
+        before = [i for i, a in owner.items() if i < ti and a in ids]
         if before:
-            owner[tok.i] = owner[max(before)]
+            owner[ti] = owner[max(before)]
     return owner
 
 
 # -- clauses -------------------------------------------------------------------------------
-def _negator(tok: Token) -> Token | None:
-    for child in tok.children:
-        if child.dep_ == "neg" or (child.dep_ == "advmod" and child.lower_ in _NEGATORS):
+def _negator(v: DocView, tok: int) -> int | None:
+    dep = v.dep
+    for child in v.children(tok):
+        if dep[child] == "neg" or (dep[child] == "advmod" and v.lower[child] in _NEGATORS):
             return child
-    if tok.dep_ in ("acomp", "attr", "dobj") and tok.head.pos_ in ("AUX", "VERB"):
-        return next((c for c in tok.head.children if c.dep_ == "neg"), None)
+    head = v.head[tok]
+    if dep[tok] in ("acomp", "attr", "dobj") and v.pos[head] in ("AUX", "VERB"):
+        return next((c for c in v.children(head) if dep[c] == "neg"), None)
     return None
 
 
-def _det_negator(noun: Token) -> Token | None:
-    return next((c for c in noun.children if c.dep_ == "det" and c.lower_ == "no"), None)
+def _det_negator(v: DocView, noun: int) -> int | None:
+    return next((c for c in v.children(noun) if v.dep[c] == "det" and v.lower[c] == "no"),
+                None)
 
 
-def _verb_group(verb: Token) -> list[Token]:
+def _verb_group(v: DocView, verb: int) -> list[int]:
     """The verb and the verbs conjoined after it that share its subject."""
     out = [verb]
-    for conj in verb.conjuncts:
-        if conj.i > verb.i and conj.pos_ in ("VERB", "AUX") and not any(
-                c.dep_ in ("nsubj", "nsubjpass") for c in conj.children):
+    for conj in v.conjuncts(verb):
+        if conj > verb and v.pos[conj] in ("VERB", "AUX") and not any(
+                v.dep[c] in ("nsubj", "nsubjpass") for c in v.children(conj)):
             out.append(conj)
     return out
 
 
-def _nominal_words(noun: Token) -> list[Token]:
+def _nominal_words(v: DocView, noun: int) -> list[int]:
     """A noun and its adjectival modifiers ("a convicted fraudster")."""
     words = [noun]
-    for child in noun.children:
-        if child.dep_ in ("amod", "compound", "advmod") or (child.dep_ == "conj"
-                                                             and child.pos_ == "ADJ"):
+    for child in v.children(noun):
+        dep = v.dep[child]
+        if dep in ("amod", "compound", "advmod") or (dep == "conj" and v.pos[child] == "ADJ"):
             words.append(child)
     return words
 
 
-def _predicates(cop: Token) -> list[Token]:
+def _predicates(v: DocView, cop: int) -> list[int]:
     out = []
-    for child in cop.children:
-        if child.dep_ in ("acomp", "attr", "oprd"):
-            out.extend(_nominal_words(child))
-            out.extend(c for c in child.conjuncts if c.i > child.i)
+    for child in v.children(cop):
+        if v.dep[child] in ("acomp", "attr", "oprd"):
+            out.extend(_nominal_words(v, child))
+            out.extend(c for c in v.conjuncts(child) if c > child)
     return out
 
 
-_Item = tuple[Token, int, str, Token | None]  # word, polarity, role, negator
+_Item = tuple[int, int, str, int | None]  # word, polarity, role, negator (token indices)
 
 
 class _Clauses:
-    def __init__(self, lexicon: ToneLexicon) -> None:
+    def __init__(self, lexicon: ToneLexicon, v: DocView) -> None:
         self.lex = lexicon
+        self.v = v
 
-    def _verb_items(self, verb: Token, role: str) -> list[_Item]:
+    def _word(self, i: int) -> int:
+        return self.lex._word(self.v.lemma[i], self.v.lower[i])
+
+    def _verb_items(self, verb: int, role: str) -> list[_Item]:
+        v = self.v
         items: list[_Item] = []
-        for v in _verb_group(verb):
-            agent, patient = self.lex.verb(v)
+        for vb in _verb_group(v, verb):
+            agent, patient = self.lex._verb(v, vb)
             pol = agent if role == "agent" else patient
-            neg = _negator(v)
+            neg = _negator(v, vb)
             if pol:
-                items.append((v, pol, role, neg))
+                items.append((vb, pol, role, neg))
             if role == "agent":
-                for child in v.children:
-                    if child.dep_ == "advmod" and child.pos_ == "ADV":
-                        p = self.lex.word(child)
+                for child in v.children(vb):
+                    if v.dep[child] == "advmod" and v.pos[child] == "ADV":
+                        p = self._word(child)
                         if p:
                             items.append((child, p, role, neg))
-                if v.lemma_.lower() in _EXPERIENCER:
-                    for obj in v.children:
-                        if obj.dep_ == "dobj":
-                            oneg = neg or _det_negator(obj)
+                if v.lemma[vb] in _EXPERIENCER:
+                    for obj in v.children(vb):
+                        if v.dep[obj] == "dobj":
+                            oneg = neg if neg is not None else _det_negator(v, obj)
                             items.extend((w, p, "experiencer", oneg)
-                                         for w in _nominal_words(obj)
-                                         if (p := self.lex.word(w)))
-                if v.lemma_.lower() in _COPULAS:
-                    items.extend((w, p, "described", neg) for w in _predicates(v)
-                                 if (p := self.lex.word(w)))
+                                         for w in _nominal_words(v, obj)
+                                         if (p := self._word(w)))
+                if v.lemma[vb] in _COPULAS:
+                    items.extend((w, p, "described", neg) for w in _predicates(v, vb)
+                                 if (p := self._word(w)))
         return items
 
-    def _described(self, head: Token) -> list[_Item]:
+    def _described(self, head: int) -> list[_Item]:
+        v = self.v
         items: list[_Item] = []
-        for child in head.children:
-            if child.dep_ == "amod":
-                p = self.lex.word(child)
+        for child in v.children(head):
+            dep = v.dep[child]
+            if dep == "amod":
+                p = self._word(child)
                 if p:
-                    items.append((child, p, "described", _negator(child)))
-            elif child.dep_ == "appos":
-                items.extend((w, p, "described", None) for w in _nominal_words(child)
-                             if (p := self.lex.word(w)))
-            elif child.dep_ in ("relcl", "acl") and child.pos_ in ("VERB", "AUX"):
-                rel = [c for c in child.children if c.lower_ in _RELATIVES]
-                if child.tag_ == "VBN" and not rel:
+                    items.append((child, p, "described", _negator(v, child)))
+            elif dep == "appos":
+                items.extend((w, p, "described", None) for w in _nominal_words(v, child)
+                             if (p := self._word(w)))
+            elif dep in ("relcl", "acl") and v.pos[child] in ("VERB", "AUX"):
+                rel = [c for c in v.children(child) if v.lower[c] in _RELATIVES]
+                tag = v.tag[child]
+                if tag == "VBN" and not rel:
                     items.extend(self._verb_items(child, "patient"))
-                elif child.tag_ == "VBG" and not rel:
+                elif tag == "VBG" and not rel:
                     items.extend(self._verb_items(child, "agent"))
                 elif rel:
-                    dep = rel[0].dep_
-                    role = "patient" if dep in ("nsubjpass", "dobj") else "agent" \
-                        if dep == "nsubj" else ""
+                    rdep = v.dep[rel[0]]
+                    role = "patient" if rdep in ("nsubjpass", "dobj") else "agent" \
+                        if rdep == "nsubj" else ""
                     if role:
                         items.extend(self._verb_items(child, role))
         return items
 
-    def items(self, head: Token) -> tuple[bool, list[_Item]]:
+    def items(self, head: int) -> tuple[bool, list[_Item]]:
         """(whether the mention has a clause, the polarity items found in it)."""
+        v = self.v
+        heads, deps, pos = v.head, v.dep, v.pos
         base = head
-        while base.dep_ in ("conj", "appos") and base.head.i != base.i and \
-                base.head.pos_ in ("NOUN", "PROPN", "PRON"):
-            base = base.head
+        while deps[base] in ("conj", "appos") and heads[base] != base and \
+                pos[heads[base]] in ("NOUN", "PROPN", "PRON"):
+            base = heads[base]
         items = self._described(head)
-        if base is not head:
+        if base != head:
             items += self._described(base)
-        dep, gov = base.dep_, base.head
+        dep, gov = deps[base], heads[base]
         clause = True
-        if dep == "nsubj" and gov.pos_ in ("VERB", "AUX"):
+        if dep == "nsubj" and pos[gov] in ("VERB", "AUX"):
             items += self._verb_items(gov, "agent")
         elif dep == "nsubjpass" or (dep in ("dobj", "dative")
-                                    and gov.pos_ in ("VERB", "AUX")):
+                                    and pos[gov] in ("VERB", "AUX")):
             items += self._verb_items(gov, "patient")
-        elif dep == "pobj" and gov.dep_ == "agent":
-            items += self._verb_items(gov.head, "agent")
-        elif dep == "pobj" and gov.head.pos_ in ("VERB", "AUX") and \
-                gov.lower_ in _PATIENT_PREPS:
-            items += self._verb_items(gov.head, "patient")
-        elif dep == "pobj" and gov.head.pos_ == "NOUN" and gov.lower_ in _NOUN_PREPS:
-            noun = gov.head
-            items += [(w, p, "described", _det_negator(noun)) for w in _nominal_words(noun)
-                      if (p := self.lex.word(w))]
+        elif dep == "pobj" and deps[gov] == "agent":
+            items += self._verb_items(heads[gov], "agent")
+        elif dep == "pobj" and pos[heads[gov]] in ("VERB", "AUX") and \
+                v.lower[gov] in _PATIENT_PREPS:
+            items += self._verb_items(heads[gov], "patient")
+        elif dep == "pobj" and pos[heads[gov]] == "NOUN" and v.lower[gov] in _NOUN_PREPS:
+            noun = heads[gov]
+            items += [(w, p, "described", _det_negator(v, noun))
+                      for w in _nominal_words(v, noun) if (p := self._word(w))]
         elif dep == "poss":
             noun = gov
-            items += [(w, p, "possessor", _det_negator(noun)) for w in _nominal_words(noun)
-                      if (p := self.lex.word(w))]
+            items += [(w, p, "possessor", _det_negator(v, noun))
+                      for w in _nominal_words(v, noun) if (p := self._word(w))]
         else:
             clause = bool(items)
         return clause, items
@@ -357,33 +385,32 @@ def analyze_tone(doc: Doc, lexicon: ToneLexicon | None = None,
         if q.actor:
             own.setdefault(q.actor, []).extend(q.spans or [(q.start, q.end)])
     owner = _mention_heads(doc, actors)
-    clauses = _Clauses(lexicon)
-    found: dict[str, dict[int, tuple[int, str, Token | None]]] = {a.id: {} for a in actors}
+    v = doc_view(doc)
+    idx, ends = v.idx, v.end
+    clauses = _Clauses(lexicon, v)
+    found: dict[str, dict[int, tuple[int, str, int | None]]] = {a.id: {} for a in actors}
     counts = dict.fromkeys(found, 0)
     for i in sorted(owner):
         actor_id = owner[i]
         ranges = own.get(actor_id, [])
-        head = doc[i]
-        if _inside(ranges, head.idx):
+        if _inside(ranges, idx[i]):
             continue
-        has_clause, items = clauses.items(head)
+        has_clause, items = clauses.items(i)
         counts[actor_id] += has_clause
         for word, pol, role, neg in items:
-            if _inside(ranges, word.idx) or word.i in owner:
+            if _inside(ranges, idx[word]) or word in owner:
                 continue
             if neg is not None:
                 pol = -pol
-            found[actor_id].setdefault(word.i, (pol, role, neg))
+            found[actor_id].setdefault(word, (pol, role, neg))
     out: dict[str, dict[str, Any]] = {}
-    text = doc_text(doc)
+    text = v.text
     for actor in actors:
         evidence: list[dict[str, Any]] = []
         polarities: list[int] = []
         for wi, (pol, role, neg) in sorted(found[actor.id].items()):
-            word = doc[wi]
-            start = min(word.idx, neg.idx) if neg is not None else word.idx
-            end = max(word.idx + len(word.text), neg.idx + len(neg.text)) \
-                if neg is not None else word.idx + len(word.text)
+            start = min(idx[wi], idx[neg]) if neg is not None else idx[wi]
+            end = max(ends[wi], ends[neg]) if neg is not None else ends[wi]
             evidence.append({"start": start, "end": end, "text": text[start:end],
                              "polarity": pol, "role": role})
             polarities.append(pol)
