@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
-from itertools import pairwise, repeat
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -103,13 +103,15 @@ class TokenArrays:
         self._order: list[int] = order.tolist()
         self._kids_lo: list[int] = np.searchsorted(by_head, index, "left").tolist()
         self._kids_hi: list[int] = np.searchsorted(by_head, index, "right").tolist()
+        self._kids: dict[int, list[int]] = {}
         quote = arr[:, 6].astype(bool)
         self.quotes: list[bool] = quote.tolist()
-        # prefix sums: how many quotation marks, verbs, "say"/"tell" before each token, so
-        # that a range's count is one subtraction
+        # prefix sums: how many quotation marks, verbs, "say"/"tell", entity tokens before
+        # each token, so that a range's count is one subtraction
         self.quote_cum = _prefix_sums(quote)
         self.verb_cum = _prefix_sums(any_of(arr[:, 2], _VERB_IDS))
         self.say_cum = _prefix_sums(any_of(arr[:, 7], _SAY_IDS))
+        self.ent_cum = _prefix_sums(arr[:, 9] != 0)  # tokens in a named entity
         # word class: a closed-class word itself, punctuation (up to two characters), else
         # the part of speech
         cls = list(self.pos)
@@ -156,10 +158,14 @@ class TokenArrays:
         return first, last
 
     def kids(self, i: int) -> list[int]:
-        """The children of token ``i``, in order."""
-        kids = self._order[self._kids_lo[i]:self._kids_hi[i]]
-        if self.head[i] == i:
-            kids.remove(i)  # a root is its own head
+        """The children of token ``i``, in order (kept: the caller must not change the list;
+        a token's children are asked for several times per candidate)."""
+        kids = self._kids.get(i)
+        if kids is None:
+            kids = self._order[self._kids_lo[i]:self._kids_hi[i]]
+            if self.head[i] == i:
+                kids.remove(i)  # a root is its own head
+            self._kids[i] = kids
         return kids
 
     def sentence_of(self, i: int) -> tuple[int, int]:
@@ -177,13 +183,18 @@ def string_ids(names: Collection[str]) -> np.ndarray:
 
 
 def any_of(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Where a column of ``Doc.to_array`` ids holds one of ``wanted``."""
+    """Where a column of ``Doc.to_array`` ids holds one of ``wanted`` (sorted, as
+    :func:`string_ids` gives them)."""
     if len(wanted) <= 4:  # a few comparisons beat np.isin's sorting
         out = ids == wanted[0]
         for w in wanted[1:]:
             out |= ids == w
         return out
-    return np.isin(ids, wanted)
+    # ``wanted`` is sorted: where each id would go in it, and whether it is there
+    at = np.searchsorted(wanted, ids)
+    at[at == len(wanted)] = 0
+    hit: np.ndarray = wanted[at] == ids
+    return hit
 
 
 _OPENING_POS_IDS = string_ids(_OPENING_POS)
@@ -315,61 +326,38 @@ def _bucket(d: int) -> str:
     return sign + ("4-6" if abs(d) <= 6 else "7-12" if abs(d) <= 12 else "13+")
 
 
-def start_features(ctx: BoundaryContext, i: int) -> list[str]:
-    a = ctx.a
-    c = ctx.comp
-    off = _bucket(i - ctx.cs)
-    t = a.cls[i]
-    p = "CUE" if i - 1 == ctx.verb else a.cls[i - 1] if i > 0 else "BOS"
-    w = ctx.where(i, i, ctx.ce)
-    dep = a.dep[i]
-    feats = [f"o={off}", f"t={t}", f"p={p}", f"tp={t}|{p}", f"w={w}", f"td={dep}",
-             f"c|o={c}|{off}", f"c|t={c}|{t}", f"c|p={c}|{p}", f"c|tp={c}|{t}|{p}",
-             f"c|w|td={c}|{w}|{dep}"]
-    if i > 0 and a.dep[i - 1] == "prep":
-        feats.append(f"pprep={c}|{a.dep[a.head[i - 1]]}|{a.lower[i - 1]}")
-    feats.append(f"l|o={ctx.lemma}|{off}")
-    return feats
+# -- features as names or as weights ------------------------------------------------------
+# A feature is a template's name and its values, the string ``name + "|".join(values)``
+# ("c|tp=ccomp|the|CUE"), or a flag. The feature functions are written once, against a
+# table of templates that either makes the strings (feature_names: the model's feature
+# names, for training) or looks their weights up (feature_weights: nested dicts, one level
+# per value, so that scoring makes no string and hashes none: the values are strings
+# already made, their hashes kept). Both walk the features in the same order and a
+# missing weight counts 0.0, so a score is the same sum of the same floats as that of the
+# strings' weights.
+
+Templates = Sequence[tuple[str, int]]  # (name, number of values; 0: a flag)
+_NONE: dict[str, Any] = {}  # the weights below a value that has none: every lookup misses
 
 
-def end_features(ctx: BoundaryContext, s: int, e: int) -> list[str]:
-    a = ctx.a
-    c = ctx.comp
-    off = _bucket(e - ctx.ce)
-    t = a.cls[e]
-    if e >= ctx.sent_end:
-        n, nn, w, nd = "EOS", "EOS", "-", "-"
-    else:
-        n = a.cls[e + 1]
-        nn = a.cls[e + 2] if e + 2 < a.n and e + 2 <= ctx.sent_end + 1 else "EOS"
-        w = ctx.where(e + 1, s, e)
-        nd = a.dep[e + 1]
-    feats = [f"o={off}", f"t={t}", f"n={n}", f"nn={n}|{nn}", f"w={w}", f"nd={nd}",
-             f"wnd={w}|{nd}", f"c|o={c}|{off}", f"c|n={c}|{n}", f"c|nn={c}|{n}|{nn}",
-             f"c|w={c}|{w}|{nd}", f"tn={t}|{n}"]
-    if e == ctx.sent_end:
-        feats.append(f"c|eos={c}")
-    # the largest phrase that ends at e: where it attaches, and whether it lies inside s..e
-    top = e
-    head = a.head
-    while head[top] != top and a.right[head[top]] == e and head[top] >= s:
-        top = head[top]
-    inside = "in" if a.left[top] >= s else "x"
-    feats += [f"top={a.dep[top]}|{ctx.where(top, s, e)}|{inside}",
-              f"c|top={c}|{a.dep[top]}|{inside}"]
-    return feats
+class _Name:
+    """A template's name with its first values; ``.get(value, default)`` adds the next."""
+
+    __slots__ = ("left", "prefix")
+
+    def __init__(self, prefix: str, left: int) -> None:
+        self.prefix = prefix
+        self.left = left
+
+    def get(self, value: str, default: object = None) -> Any:
+        if self.left == 1:
+            return self.prefix + value
+        return _Name(self.prefix + value + "|", self.left - 1)
 
 
-# The boundary features as (name, number of parts): the feature strings of start_features
-# and end_features are ``name + "|".join(parts)``.
-_START_TEMPLATES = (("o=", 1), ("t=", 1), ("p=", 1), ("tp=", 2), ("w=", 1), ("td=", 1),
-                    ("c|o=", 2), ("c|t=", 2), ("c|p=", 2), ("c|tp=", 3), ("c|w|td=", 3),
-                    ("pprep=", 3), ("l|o=", 2))
-_END_TEMPLATES = (("o=", 1), ("t=", 1), ("n=", 1), ("nn=", 2), ("w=", 1), ("nd=", 1),
-                  ("wnd=", 2), ("c|o=", 2), ("c|n=", 2), ("c|nn=", 3), ("c|w=", 3), ("tn=", 2),
-                  ("c|eos=", 1), ("top=", 3), ("c|top=", 3))
-_NONE: dict[str, Any] = {}  # an absent part: every lookup below it misses
-_BUCKETS = {d: _bucket(d) for d in range(-64, 65)}
+def feature_names(templates: Templates) -> dict[str, Any]:
+    """The table that makes feature strings."""
+    return {name: _Name(name, k) if k else name for name, k in templates}
 
 
 def _splits(rest: str, parts: int) -> list[list[str]]:
@@ -385,34 +373,122 @@ def _splits(rest: str, parts: int) -> list[list[str]]:
     return out
 
 
-def nested_weights(weights: dict[str, float],
-                   templates: Sequence[tuple[str, int]]) -> dict[str, dict[str, Any]]:
-    """The weights of the features ``name + "|".join(values)``, per template ``(name,
-    number of values)``, as nested dicts, one level per value: ``tables[name][v1][v2]...[vk]
-    == weights[name + "v1|v2|...|vk"]``, so that scoring looks up strings already made (and
-    hashed) instead of making the feature's. Each name holds one "=", at its end. A weight
-    whose values hold a "|" themselves (a "|" token) is entered under every way to split it."""
-    arity = dict(templates)
-    tables: dict[str, dict[str, Any]] = {name: {} for name in arity}
+def feature_weights(weights: dict[str, float], templates: Templates) -> dict[str, Any]:
+    """The table that looks weights up: per name, nested dicts with ``table[name][v1]...[vk]
+    == weights[name + "v1|...|vk"]`` (a flag: its weight, or 0.0). A weight whose values
+    hold a "|" themselves (a "|" token) is entered under every way to split it."""
+    arity = {name: k for name, k in templates if k}
+    tables: dict[str, Any] = {name: weights.get(name, 0.0) for name, k in templates if not k}
+    tables.update((name, {}) for name in arity)
+    # a name holds one "=", at its end (found by it), or none (found by its prefix)
+    bare = [name for name in arity if "=" not in name]
     for key, weight in weights.items():
         cut = key.find("=") + 1
-        parts = arity.get(key[:cut])
-        if not cut or parts is None:
-            continue
-        for values in _splits(key[cut:], parts):
-            level = tables[key[:cut]]
-            for v in values[:-1]:
-                level = level.setdefault(v, {})
-            level[values[-1]] = weight
+        names = [key[:cut]] if cut and key[:cut] in arity else []
+        names += [name for name in bare if key.startswith(name)]
+        for name in names:
+            for values in _splits(key[len(name):], arity[name]):
+                level = tables[name]
+                for v in values[:-1]:
+                    level = level.setdefault(v, {})
+                level[values[-1]] = weight
     return tables
 
 
-class SpanModel:
-    """Picks the content's start, then its end, by the highest-scoring position.
+_START_TEMPLATES = (("o=", 1), ("t=", 1), ("p=", 1), ("tp=", 2), ("w=", 1), ("td=", 1),
+                    ("c|o=", 2), ("c|t=", 2), ("c|p=", 2), ("c|tp=", 3), ("c|w|td=", 3),
+                    ("pprep=", 3), ("l|o=", 2))
+_END_TEMPLATES = (("o=", 1), ("t=", 1), ("n=", 1), ("nn=", 2), ("w=", 1), ("nd=", 1),
+                  ("wnd=", 2), ("c|o=", 2), ("c|n=", 2), ("c|nn=", 3), ("c|w=", 3), ("tn=", 2),
+                  ("c|eos=", 1), ("top=", 3), ("c|top=", 3))
+_START_NAMES = feature_names(_START_TEMPLATES)
+_END_NAMES = feature_names(_END_TEMPLATES)
+_BUCKETS = {d: _bucket(d) for d in range(-64, 65)}
 
-    The scores are those of :func:`start_features` and :func:`end_features` under the
-    weights (see :meth:`choose_by_features`), computed from weight tables without making
-    the feature strings: the same weights added in the same order, so the same floats."""
+
+def start_features(ctx: BoundaryContext, i: int) -> list[str]:
+    return _start_features(ctx, [i], _START_NAMES)[0]
+
+
+def end_features(ctx: BoundaryContext, s: int, e: int) -> list[str]:
+    return _end_features(ctx, s, [e], _END_NAMES)[0]
+
+
+def _start_features(ctx: BoundaryContext, positions: list[int],
+                    f: dict[str, Any]) -> list[list[Any]]:
+    """The features of a content starting at each of ``positions`` (``f``: a table of
+    _START_TEMPLATES, see feature_names and feature_weights)."""
+    a, c, verb, cs, ce = ctx.a, ctx.comp, ctx.verb, ctx.cs, ctx.ce
+    cls, dep, head, lower = a.cls, a.dep, a.head, a.lower
+    f_o, f_t, f_p, f_tp, f_w, f_td = f["o="], f["t="], f["p="], f["tp="], f["w="], f["td="]
+    f_co, f_ct, f_cp = f["c|o="].get(c, _NONE), f["c|t="].get(c, _NONE), f["c|p="].get(c, _NONE)
+    f_ctp, f_cwtd = f["c|tp="].get(c, _NONE), f["c|w|td="].get(c, _NONE)
+    f_pprep = f["pprep="].get(c, _NONE)
+    f_lo = f["l|o="].get(ctx.lemma, _NONE)
+    out = []
+    for i in positions:
+        off = _BUCKETS.get(i - cs) or _bucket(i - cs)
+        t = cls[i]
+        p = "CUE" if i - 1 == verb else cls[i - 1] if i > 0 else "BOS"
+        h = head[i]  # where token i attaches: to the verb, inside i..ce, after, before
+        w = "V" if h == verb else "I" if i <= h <= ce else "A" if h > ce else "B"
+        d = dep[i]
+        feats = [f_o.get(off, 0.0), f_t.get(t, 0.0), f_p.get(p, 0.0),
+                 f_tp.get(t, _NONE).get(p, 0.0), f_w.get(w, 0.0), f_td.get(d, 0.0),
+                 f_co.get(off, 0.0), f_ct.get(t, 0.0), f_cp.get(p, 0.0),
+                 f_ctp.get(t, _NONE).get(p, 0.0), f_cwtd.get(w, _NONE).get(d, 0.0)]
+        if i > 0 and dep[i - 1] == "prep":
+            feats.append(f_pprep.get(dep[head[i - 1]], _NONE).get(lower[i - 1], 0.0))
+        feats.append(f_lo.get(off, 0.0))
+        out.append(feats)
+    return out
+
+
+def _end_features(ctx: BoundaryContext, s: int, positions: list[int],
+                  f: dict[str, Any]) -> list[list[Any]]:
+    """The features of a content from ``s`` ending at each of ``positions`` (``f``: a
+    table of _END_TEMPLATES)."""
+    a, c, verb, ce, sent_end = ctx.a, ctx.comp, ctx.verb, ctx.ce, ctx.sent_end
+    cls, dep, head, left, right, n_tokens = a.cls, a.dep, a.head, a.left, a.right, a.n
+    f_o, f_t, f_n, f_nn, f_w = f["o="], f["t="], f["n="], f["nn="], f["w="]
+    f_nd, f_wnd, f_tn, f_top = f["nd="], f["wnd="], f["tn="], f["top="]
+    f_co, f_cn, f_cnn = f["c|o="].get(c, _NONE), f["c|n="].get(c, _NONE), f["c|nn="].get(c, _NONE)
+    f_cw, f_ctop = f["c|w="].get(c, _NONE), f["c|top="].get(c, _NONE)
+    out = []
+    for e in positions:
+        off = _BUCKETS.get(e - ce) or _bucket(e - ce)
+        t = cls[e]
+        if e >= sent_end:
+            n, nn, w, nd = "EOS", "EOS", "-", "-"
+        else:
+            n = cls[e + 1]
+            nn = cls[e + 2] if e + 2 < n_tokens and e + 2 <= sent_end + 1 else "EOS"
+            h = head[e + 1]  # where the next token attaches (as BoundaryContext.where)
+            w = "V" if h == verb else "I" if s <= h <= e else "A" if h > e else "B"
+            nd = dep[e + 1]
+        feats = [f_o.get(off, 0.0), f_t.get(t, 0.0), f_n.get(n, 0.0),
+                 f_nn.get(n, _NONE).get(nn, 0.0), f_w.get(w, 0.0), f_nd.get(nd, 0.0),
+                 f_wnd.get(w, _NONE).get(nd, 0.0), f_co.get(off, 0.0), f_cn.get(n, 0.0),
+                 f_cnn.get(n, _NONE).get(nn, 0.0), f_cw.get(w, _NONE).get(nd, 0.0),
+                 f_tn.get(t, _NONE).get(n, 0.0)]
+        if e == sent_end:
+            feats.append(f["c|eos="].get(c, 0.0))
+        # the largest phrase that ends at e: where it attaches, and whether it lies inside
+        # s..e
+        top = e
+        while head[top] != top and right[head[top]] == e and head[top] >= s:
+            top = head[top]
+        inside = "in" if left[top] >= s else "x"
+        h = head[top]
+        where = "V" if h == verb else "I" if s <= h <= e else "A" if h > e else "B"
+        feats += [f_top.get(dep[top], _NONE).get(where, _NONE).get(inside, 0.0),
+                  f_ctop.get(dep[top], _NONE).get(inside, 0.0)]
+        out.append(feats)
+    return out
+
+
+class SpanModel:
+    """Picks the content's start, then its end, by the highest-scoring position."""
 
     def __init__(self, start: dict[str, float] | None = None,
                  end: dict[str, float] | None = None, margin: float = 0.0) -> None:
@@ -426,124 +502,28 @@ class SpanModel:
     def active(self) -> bool:
         return bool(self.start or self.end)
 
-    def _best(self, weights: dict[str, float], positions: list[int],
-              feats: list[list[str]], default: int) -> int:
+    def _best(self, scored: list[list[float]], positions: list[int], default: int) -> int:
         best, best_z = default, -math.inf
-        for pos, fs in zip(positions, feats, strict=True):
-            z = sum(map(weights.get, fs, repeat(0.0))) + (
-                self.margin if pos == default else 0.0)
+        for pos, weights in zip(positions, scored, strict=True):
+            z = sum(weights) + (self.margin if pos == default else 0.0)
             if z > best_z:
                 best, best_z = pos, z
         return best
 
-    def choose_by_features(self, ctx: BoundaryContext) -> tuple[int, int]:
-        """:meth:`choose` from the feature strings (the definition; slower)."""
-        s = ctx.cs
-        if self.start:
-            positions = start_positions(ctx)
-            if positions:
-                s = self._best(self.start, positions,
-                               [start_features(ctx, i) for i in positions], ctx.cs)
-        e = max(ctx.ce, s)
-        if self.end:
-            positions = end_positions(ctx, s)
-            if positions:
-                e = self._best(self.end, positions,
-                               [end_features(ctx, s, i) for i in positions], e)
-        return s, e
-
     def choose(self, ctx: BoundaryContext) -> tuple[int, int]:
         """(first, last) token index of the content."""
         if self._tables is None:
-            self._tables = (nested_weights(self.start, _START_TEMPLATES),
-                            nested_weights(self.end, _END_TEMPLATES))
+            self._tables = (feature_weights(self.start, _START_TEMPLATES),
+                            feature_weights(self.end, _END_TEMPLATES))
         s = ctx.cs
         if self.start:
             positions = start_positions(ctx)
             if positions:
-                s = self._best_start(ctx, positions)
+                s = self._best(_start_features(ctx, positions, self._tables[0]), positions,
+                               ctx.cs)
         e = max(ctx.ce, s)
         if self.end:
             positions = end_positions(ctx, s)
             if positions:
-                e = self._best_end(ctx, s, positions, e)
+                e = self._best(_end_features(ctx, s, positions, self._tables[1]), positions, e)
         return s, e
-
-    def _best_start(self, ctx: BoundaryContext, positions: list[int]) -> int:
-        """The best of ``positions`` by the weights of :func:`start_features`, in its order."""
-        assert self._tables is not None
-        t_ = self._tables[0]
-        a, c, verb, cs, ce = ctx.a, ctx.comp, ctx.verb, ctx.cs, ctx.ce
-        cls, dep, head, lower = a.cls, a.dep, a.head, a.lower
-        w_o, w_t, w_p, w_tp, w_w, w_td = (t_["o="], t_["t="], t_["p="], t_["tp="], t_["w="],
-                                          t_["td="])
-        w_co, w_ct, w_cp, w_ctp, w_cwtd, w_pprep = (
-            t_[n].get(c, _NONE) for n in ("c|o=", "c|t=", "c|p=", "c|tp=", "c|w|td=", "pprep="))
-        w_lo = t_["l|o="].get(ctx.lemma, _NONE)
-        margin = self.margin
-        best, best_z = cs, -math.inf
-        for i in positions:
-            off = _BUCKETS.get(i - cs) or _bucket(i - cs)
-            t = cls[i]
-            p = "CUE" if i - 1 == verb else cls[i - 1] if i > 0 else "BOS"
-            h = head[i]
-            w = "V" if h == verb else "I" if i <= h <= ce else "A" if h > ce else "B"
-            d = dep[i]
-            ws = [w_o.get(off, 0.0), w_t.get(t, 0.0), w_p.get(p, 0.0),
-                  w_tp.get(t, _NONE).get(p, 0.0), w_w.get(w, 0.0), w_td.get(d, 0.0),
-                  w_co.get(off, 0.0), w_ct.get(t, 0.0), w_cp.get(p, 0.0),
-                  w_ctp.get(t, _NONE).get(p, 0.0), w_cwtd.get(w, _NONE).get(d, 0.0)]
-            if i > 0 and dep[i - 1] == "prep":
-                ws.append(w_pprep.get(dep[head[i - 1]], _NONE).get(lower[i - 1], 0.0))
-            ws.append(w_lo.get(off, 0.0))
-            z = sum(ws) + (margin if i == cs else 0.0)
-            if z > best_z:
-                best, best_z = i, z
-        return best
-
-    def _best_end(self, ctx: BoundaryContext, s: int, positions: list[int],
-                  default: int) -> int:
-        """The best of ``positions`` by the weights of :func:`end_features`, in its order."""
-        assert self._tables is not None
-        t_ = self._tables[1]
-        a, c, verb, ce, sent_end = ctx.a, ctx.comp, ctx.verb, ctx.ce, ctx.sent_end
-        cls, dep, head, left, right, n_tokens = a.cls, a.dep, a.head, a.left, a.right, a.n
-        w_o, w_t, w_n, w_nn, w_w, w_nd, w_wnd, w_tn, w_top = (
-            t_[n] for n in ("o=", "t=", "n=", "nn=", "w=", "nd=", "wnd=", "tn=", "top="))
-        w_co, w_cn, w_cnn, w_cw, w_ctop = (
-            t_[n].get(c, _NONE) for n in ("c|o=", "c|n=", "c|nn=", "c|w=", "c|top="))
-        w_ceos = t_["c|eos="].get(c, 0.0)
-        margin = self.margin
-        best, best_z = default, -math.inf
-        for e in positions:
-            off = _BUCKETS.get(e - ce) or _bucket(e - ce)
-            t = cls[e]
-            if e >= sent_end:
-                n, nn, w, nd = "EOS", "EOS", "-", "-"
-            else:
-                n = cls[e + 1]
-                nn = cls[e + 2] if e + 2 < n_tokens and e + 2 <= sent_end + 1 else "EOS"
-                h = head[e + 1]
-                w = "V" if h == verb else "I" if s <= h <= e else "A" if h > e else "B"
-                nd = dep[e + 1]
-            ws = [w_o.get(off, 0.0), w_t.get(t, 0.0), w_n.get(n, 0.0),
-                  w_nn.get(n, _NONE).get(nn, 0.0), w_w.get(w, 0.0), w_nd.get(nd, 0.0),
-                  w_wnd.get(w, _NONE).get(nd, 0.0), w_co.get(off, 0.0), w_cn.get(n, 0.0),
-                  w_cnn.get(n, _NONE).get(nn, 0.0), w_cw.get(w, _NONE).get(nd, 0.0),
-                  w_tn.get(t, _NONE).get(n, 0.0)]
-            if e == sent_end:
-                ws.append(w_ceos)
-            # the largest phrase that ends at e (as in end_features)
-            top = e
-            while head[top] != top and right[head[top]] == e and head[top] >= s:
-                top = head[top]
-            inside = "in" if left[top] >= s else "x"
-            h = head[top]
-            where = "V" if h == verb else "I" if s <= h <= e else "A" if h > e else "B"
-            top_dep = dep[top]
-            ws += [w_top.get(top_dep, _NONE).get(where, _NONE).get(inside, 0.0),
-                   w_ctop.get(top_dep, _NONE).get(inside, 0.0)]
-            z = sum(ws) + (margin if e == default else 0.0)
-            if z > best_z:
-                best, best_z = e, z
-        return best

@@ -15,13 +15,13 @@ from __future__ import annotations
 import json
 import math
 from importlib import resources
-from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
-from .bounds import SpanModel, TokenArrays, token_arrays
+from .bounds import _NONE, SpanModel, TokenArrays, feature_names, feature_weights, token_arrays
 from .lexicon import (
     CLAUSAL_ONLY,
     COGNITION,
@@ -73,7 +73,7 @@ class Candidate:
     @property
     def features(self) -> list[str]:
         if self._features is None:
-            self._features = _features(self)
+            self._features = _features(self, _CUE_NAMES)
         return self._features
 
     @property
@@ -105,17 +105,18 @@ def subject_of(verb: Token) -> Token | None:
 
 
 def subject_index(a: TokenArrays, v: int) -> int | None:
+    dep_of = a.dep
     for _ in range(4):
         kids = a.kids(v)
         for c in kids:
-            if a.dep[c] in _SUBJECTS:
-                if a.tag[c] in ("WP", "WDT") and a.dep[v] == "relcl":
+            if dep_of[c] in _SUBJECTS:
+                if a.tag[c] in ("WP", "WDT") and dep_of[v] == "relcl":
                     return a.head[v]
-                if a.lower[c] in ("it", "there") and a.dep[c] != "nsubj":
+                if a.lower[c] in ("it", "there") and dep_of[c] != "nsubj":
                     return None
                 return c
         for c in kids:
-            if a.dep[c] == "agent":
+            if dep_of[c] == "agent":
                 pobj = _first_kid(a, c, ("pobj",))
                 if pobj is not None:
                     return pobj
@@ -134,7 +135,11 @@ def subject_index(a: TokenArrays, v: int) -> int | None:
 
 
 def _first_kid(a: TokenArrays, i: int, deps: tuple[str, ...]) -> int | None:
-    return next((c for c in a.kids(i) if a.dep[c] in deps), None)
+    dep = a.dep
+    for c in a.kids(i):
+        if dep[c] in deps:
+            return c
+    return None
 
 
 # (kind, content's first and last token, complement's head); kind "" when there is none
@@ -143,27 +148,31 @@ _Complement = tuple[str, int, int, int | None]
 
 def _complement(a: TokenArrays, v: int) -> _Complement:
     kids = a.kids(v)
+    dep = a.dep
+    deps = [dep[c] for c in kids]
     # a clause after the verb first: one before it is the content only when there is none
     # after ("The talks failed, he said"), and is otherwise often a misparse of the clause
     # the verb belongs to ("Not only are they away, nobody knows what ...")
-    for after in (True, False):
-        for dep in ("ccomp", "xcomp"):
-            for c in kids:
-                if a.dep[c] == dep and (c > v) == after:
-                    return dep, a.left[c], a.right[c], c
-    for c in kids:
-        if a.dep[c] == "dobj":
-            last = a.right[c]
-            for x in kids:
-                if x > c and (a.dep[x] in ("oprd", "xcomp") or (
-                        a.dep[x] == "prep" and a.lower[x] in _OBJECT_PREPS)):
-                    last = a.right[x]
-            return "dobj", a.left[c], last, c
-    for c in kids:
-        if a.dep[c] == "prep" and c > v:
-            pobj = _first_kid(a, c, ("pobj", "pcomp"))
-            if pobj is not None:
-                return f"prep:{a.lower[c]}", a.left[pobj], a.right[pobj], pobj
+    if "ccomp" in deps or "xcomp" in deps:
+        for after in (True, False):
+            for want in ("ccomp", "xcomp"):
+                for c, d in zip(kids, deps, strict=True):
+                    if d == want and (c > v) == after:
+                        return want, a.left[c], a.right[c], c
+    if "dobj" in deps:
+        c = kids[deps.index("dobj")]
+        last = a.right[c]
+        for x, d in zip(kids, deps, strict=True):
+            if x > c and (d in ("oprd", "xcomp") or (d == "prep" and
+                                                    a.lower[x] in _OBJECT_PREPS)):
+                last = a.right[x]
+        return "dobj", a.left[c], last, c
+    if "prep" in deps:
+        for c, d in zip(kids, deps, strict=True):
+            if d == "prep" and c > v:
+                pobj = _first_kid(a, c, ("pobj", "pcomp"))
+                if pobj is not None:
+                    return f"prep:{a.lower[c]}", a.left[pobj], a.right[pobj], pobj
     return "", 0, -1, None
 
 
@@ -310,121 +319,154 @@ def _candidate(doc: Doc, a: TokenArrays, v: int, s: int, comp_dep: str, first: i
     return Candidate(doc, a, v, s, first, last, comp_dep, comp_head, prep)
 
 
-def _features(cand: Candidate) -> list[str]:
-    """The scorer's features of a candidate."""
+# The scorer's feature templates (see bounds.feature_names): "lemma_dep=say|ccomp".
+_CUE_TEMPLATES = (
+    ("bias", 0), ("lemma=", 1), ("dep=", 1), ("lemma_dep=", 2), ("tag=", 1), ("vdep=", 1),
+    ("subj=", 1), ("lemma_first=", 2), ("len=", 1), ("quoted=", 1), ("first=", 1),
+    ("comp_first_pos=", 1), ("lemma_subj=", 2), ("dep_subj=", 2), ("subj_ent=", 1),
+    ("subj_lemma=", 1), ("prep=", 1), ("lemma_prep=", 2), ("lex=", 1), ("lex_dep=", 2),
+    ("neg", 0), ("modal", 0), ("passive", 0), ("has_addressee", 0), ("punct_after", 0),
+    ("inverted", 0), ("head=", 1), ("lemma_head=", 2), ("content_verb|", 1),
+    ("sent_quoted", 0), ("sent_has_say", 0), ("gov=", 2), ("nested_in_report", 0),
+    ("depth=", 1), ("vprep=", 2), ("adv=", 1), ("addressee=", 1), ("aux=", 1),
+    ("obj_poss", 0), ("obj_prep=", 2), ("obj_det=", 1), ("subj_human", 0),
+    ("first_lemma=", 1))
+_CUE_NAMES = feature_names(_CUE_TEMPLATES)
+_NUMBERS = tuple(str(k) for k in range(9))
+_LEXICONS = (("speech", SPEECH), ("cog", COGNITION), ("intent", INTENT),
+             ("cobj", CONTENT_OBJECT))
+_LEX_OF: dict[str, tuple[str, ...]] = {}  # lemma: the names of the lexicons holding it
+_HEAD_DEPS = frozenset({"dobj", "prep", "passive_subj", "adj_prep", "attr_prep", "noun_prep",
+                        "bare_noun_prep"})
+
+
+def _features(cand: Candidate, f: dict[str, Any]) -> list[Any]:
+    """The scorer's features of a candidate, in a table of _CUE_TEMPLATES: their names
+    (_CUE_NAMES) or weights (:meth:`CueScorer.score`)."""
     a, v, s, first, last = cand.a, cand.v, cand.subject_i, cand.first, cand.last
     comp_dep, prep, comp_head = cand.comp_dep, cand.prep, cand.head
     lemma = cand.lemma
+    dep, lower = a.dep, a.lower
     n = last - first + 1
-    quoted = a.quoted(first, last + 1)
+    quote_cum = a.quote_cum
+    quoted = quote_cum[last + 1] > quote_cum[first]
     speakerless = s == v
-    low0 = a.lower[first]
+    low0 = lower[first]
     skind = "none" if speakerless else _subject_kind(a, s)
-    feats = [
-        "bias",
-        f"lemma={lemma}",
-        f"dep={comp_dep}",
-        f"lemma_dep={lemma}|{comp_dep}",
-        f"tag={a.tag[v]}",
-        f"vdep={a.dep[v]}",
-        f"subj={skind}",
-        f"lemma_first={lemma}|{low0 if low0 in _FIRST else 'o'}",
-        f"len={min(n // 4, 8)}",
-        f"quoted={quoted}",
-        f"first={low0 if low0 in _FIRST else 'other'}",
-        f"comp_first_pos={a.pos[first]}",
-    ]
     coarse = skind.split(":")[0] if not skind.startswith("ent:") else skind
-    feats += [f"lemma_subj={lemma}|{coarse}", f"dep_subj={comp_dep}|{coarse}"]
+    feats = [
+        f["bias"],
+        f["lemma="].get(lemma, 0.0),
+        f["dep="].get(comp_dep, 0.0),
+        f["lemma_dep="].get(lemma, _NONE).get(comp_dep, 0.0),
+        f["tag="].get(a.tag[v], 0.0),
+        f["vdep="].get(dep[v], 0.0),
+        f["subj="].get(skind, 0.0),
+        f["lemma_first="].get(lemma, _NONE).get(low0 if low0 in _FIRST else "o", 0.0),
+        f["len="].get(_NUMBERS[min(n // 4, 8)], 0.0),
+        f["quoted="].get("True" if quoted else "False", 0.0),
+        f["first="].get(low0 if low0 in _FIRST else "other", 0.0),
+        f["comp_first_pos="].get(a.pos[first], 0.0),
+        f["lemma_subj="].get(lemma, _NONE).get(coarse, 0.0),
+        f["dep_subj="].get(comp_dep, _NONE).get(coarse, 0.0),
+    ]
     if not speakerless:
-        ents = {a.ent[i] for i in range(a.left[s], a.right[s] + 1) if a.ent[i]}
-        feats += [f"subj_ent={e}" for e in sorted(ents)]
+        lo, hi = a.left[s], a.right[s] + 1
+        if a.ent_cum[hi] > a.ent_cum[lo]:  # entity types in the subject's phrase
+            ent = a.ent
+            feats += [f["subj_ent="].get(e, 0.0)
+                      for e in sorted({ent[i] for i in range(lo, hi) if ent[i]})]
         if a.pos[s] == "NOUN":
-            feats.append(f"subj_lemma={a.lemma[s]}")
+            feats.append(f["subj_lemma="].get(a.lemma[s], 0.0))
     if prep:
-        feats += [f"prep={prep}", f"lemma_prep={lemma}|{prep}"]
-    for name, lex in (("speech", SPEECH), ("cog", COGNITION), ("intent", INTENT),
-                      ("cobj", CONTENT_OBJECT)):
-        if lemma in lex:
-            feats += [f"lex={name}", f"lex_dep={name}|{comp_dep}"]
+        feats += [f["prep="].get(prep, 0.0), f["lemma_prep="].get(lemma, _NONE).get(prep, 0.0)]
+    lexicons = _LEX_OF.get(lemma)
+    if lexicons is None:
+        lexicons = tuple(name for name, lex in _LEXICONS if lemma in lex)
+        if len(_LEX_OF) < 100_000:
+            _LEX_OF[lemma] = lexicons
+    for name in lexicons:
+        feats += [f["lex="].get(name, 0.0), f["lex_dep="].get(name, _NONE).get(comp_dep, 0.0)]
     kids = a.kids(v)
-    kid_deps = [a.dep[k] for k in kids]
+    kid_deps = [dep[k] for k in kids]
     if "neg" in kid_deps:
-        feats.append("neg")
-    if any(a.dep[k] == "aux" and a.tag[k] == "MD" for k in kids):
-        feats.append("modal")
+        feats.append(f["neg"])
+    if "aux" in kid_deps and any(dep[k] == "aux" and a.tag[k] == "MD" for k in kids):
+        feats.append(f["modal"])
     if "auxpass" in kid_deps:
-        feats.append("passive")
+        feats.append(f["passive"])
     if "dative" in kid_deps or ("dobj" in kid_deps and comp_dep == "ccomp"):
-        feats.append("has_addressee")
+        feats.append(f["has_addressee"])
     if v + 1 < a.n and a.punct[v + 1]:
-        feats.append("punct_after")
+        feats.append(f["punct_after"])
     if s > v:
-        feats.append("inverted")
-    if comp_head is not None and comp_dep in ("dobj", "prep", "passive_subj", "adj_prep",
-                                              "attr_prep", "noun_prep", "bare_noun_prep"):
+        feats.append(f["inverted"])
+    if comp_head is not None and comp_dep in _HEAD_DEPS:
         # "issued a statement", "raised concerns about", "expressed support for"
         head = a.lemma[comp_head]
-        feats += [f"head={head}", f"lemma_head={lemma}|{head}"]
+        feats += [f["head="].get(head, 0.0), f["lemma_head="].get(lemma, _NONE).get(head, 0.0)]
     if a.verb_cum[last + 1] > a.verb_cum[first]:
-        feats.append(f"content_verb|{comp_dep}")
-    start, end = a.sentence_of(v)
-    if a.quoted(start, end):
-        feats.append("sent_quoted")
+        feats.append(f["content_verb|"].get(comp_dep, 0.0))
+    start, end = a.sent_start[v], a.sent_end[v]
+    if quote_cum[end] > quote_cum[start]:
+        feats.append(f["sent_quoted"])
     say = a.say_cum
     if say[end] - say[start] > say[v + 1] - say[v]:
-        feats.append("sent_has_say")  # another "say"/"tell" in the sentence
-    feats += _context_features(a, v, s, comp_dep, first, last, comp_head, kids)
+        feats.append(f["sent_has_say"])  # another "say"/"tell" in the sentence
+    _context_features(a, v, s, cand, kids, f, feats)
     return feats
 
 
 _REPORTING = SPEECH | COGNITION
 _SUBORDINATE = frozenset({"relcl", "acl", "ccomp", "advcl", "pcomp", "xcomp", "csubj"})
+_GOVERNED = frozenset({"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp"})
 
 
-def _context_features(a: TokenArrays, v: int, s: int, comp_dep: str, first: int, last: int,
-                      comp_head: int | None, kids: list[int]) -> list[str]:
+def _context_features(a: TokenArrays, v: int, s: int, cand: Candidate, kids: list[int],
+                      f: dict[str, Any], feats: list[Any]) -> None:
     """Where the cue sits in its sentence and what modifies it: "X said he *plans* to ..."
-    (nested in a reported clause), "said *in a statement*", "*his* support for"."""
-    feats = []
-    head = a.head
-    if a.dep[v] in ("xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp"):
-        gov = a.lemma[head[v]]
-        feats.append(f"gov={a.dep[v]}|{gov if gov in _REPORTING else a.pos[head[v]]}")
+    (nested in a reported clause), "said *in a statement*", "*his* support for"; added to
+    ``feats``."""
+    head, dep, pos, lemma, lower, ent = a.head, a.dep, a.pos, a.lemma, a.lower, a.ent
+    comp_dep, first, last, comp_head = cand.comp_dep, cand.first, cand.last, cand.head
+    if dep[v] in _GOVERNED:
+        gov = lemma[head[v]]
+        feats.append(f["gov="].get(dep[v], _NONE).get(
+            gov if gov in _REPORTING else pos[head[v]], 0.0))
     anc, depth = head[v], 0
     while anc != head[anc] and depth < 6:
-        if a.pos[anc] == "VERB" and a.lemma[anc] in _REPORTING:
-            feats.append("nested_in_report")
+        if pos[anc] == "VERB" and lemma[anc] in _REPORTING:
+            feats.append(f["nested_in_report"])
             break
         anc, depth = head[anc], depth + 1
-    feats.append(f"depth={min(depth, 4)}")
+    feats.append(f["depth="].get(_NUMBERS[min(depth, 4)], 0.0))
     for child in kids:
-        dep = a.dep[child]
-        if dep == "prep" and not first <= child <= last:
-            pobj = next((x for x in a.kids(child) if a.dep[x] == "pobj"), None)
-            if pobj is not None:
-                what = a.lemma[pobj] if a.pos[pobj] == "NOUN" else (a.ent[pobj] or a.pos[pobj])
-                feats.append(f"vprep={a.lower[child]}|{what}")
-        elif dep == "advmod":
-            feats.append(f"adv={a.lower[child]}")
-        elif dep == "dative" or (dep == "dobj" and comp_dep == "ccomp"):
-            feats.append(f"addressee={a.ent[child] or a.pos[child]}")
-        elif dep == "aux":
-            feats.append(f"aux={a.lower[child]}")
+        d = dep[child]
+        if d == "prep" and not first <= child <= last:
+            for x in a.kids(child):
+                if dep[x] == "pobj":
+                    what = lemma[x] if pos[x] == "NOUN" else (ent[x] or pos[x])
+                    feats.append(f["vprep="].get(lower[child], _NONE).get(what, 0.0))
+                    break
+        elif d == "advmod":
+            feats.append(f["adv="].get(lower[child], 0.0))
+        elif d == "dative" or (d == "dobj" and comp_dep == "ccomp"):
+            feats.append(f["addressee="].get(ent[child] or pos[child], 0.0))
+        elif d == "aux":
+            feats.append(f["aux="].get(lower[child], 0.0))
     if comp_head is not None and comp_dep == "dobj":
         for child in a.kids(comp_head):
-            dep = a.dep[child]
-            if dep == "poss":
-                feats.append("obj_poss")
-            elif dep == "prep":
-                feats.append(f"obj_prep={a.lemma[comp_head]}|{a.lower[child]}")
-            elif dep == "det":
-                feats.append(f"obj_det={a.lower[child]}")
-    if a.ent[s] == "PERSON" or a.lower[s] in ("he", "she", "i", "we", "they"):
-        feats.append("subj_human")
-    feats.append("first_lemma=" + (a.pos[first] if a.pos[first] in ("PROPN", "NUM")
-                                   else a.lemma[first]))
-    return feats
+            d = dep[child]
+            if d == "poss":
+                feats.append(f["obj_poss"])
+            elif d == "prep":
+                feats.append(f["obj_prep="].get(lemma[comp_head], _NONE).get(lower[child], 0.0))
+            elif d == "det":
+                feats.append(f["obj_det="].get(lower[child], 0.0))
+    if ent[s] == "PERSON" or lower[s] in ("he", "she", "i", "we", "they"):
+        feats.append(f["subj_human"])
+    feats.append(f["first_lemma="].get(
+        pos[first] if pos[first] in ("PROPN", "NUM") else lemma[first], 0.0))
 
 
 def dense_rows(cand: Candidate, width: int) -> np.ndarray | None:
@@ -488,6 +530,8 @@ class CueScorer:
         self.threshold = threshold
         self.meta = meta or {}
         self._projections_key = f"{PROJECTIONS_KEY}:{id(self)}"
+        # the weights as lookup tables (see bounds.feature_weights), made for these weights
+        self._tables: tuple[dict[str, float] | None, dict[str, Any]] = (None, {})
         self._dense_w: np.ndarray | None = None
         self._dense_b = 0.0
         self._width = 0
@@ -519,7 +563,10 @@ class CueScorer:
     def score(self, cand: Candidate) -> float:
         """The logit: sparse weights plus the dense part where it applies."""
         assert self.weights is not None
-        z = sum(map(self.weights.get, cand.features, repeat(0.0)))
+        if self._tables[0] is not self.weights:
+            self._tables = (self.weights, feature_weights(self.weights, _CUE_TEMPLATES))
+        # the weights of cand.features, in their order (a feature without one: 0.0)
+        z = sum(_features(cand, self._tables[1]))
         if self._dense_w is not None:
             proj = self._projections(cand.doc)
             if proj is not None:

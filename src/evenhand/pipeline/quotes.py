@@ -18,6 +18,7 @@ the text the Doc was made from.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -103,26 +104,41 @@ def _trim_tokens(tokens: _Tokens, keep_quote_marks: bool = True) -> _Tokens:
     return tokens
 
 
-def _subtree_tokens(tok: Token, exclude: set[int] | None = None) -> list[Token]:
-    doc = tok.doc
-    tokens = [doc[i] for i in range(tok.left_edge.i, tok.right_edge.i + 1)]
-    if exclude:
-        tokens = [t for t in tokens if t.i not in exclude]
-    return tokens
-
-
 def _speaker_tokens(subj: Token) -> list[Token]:
+    doc = subj.doc
+    return [doc[i] for i in _speaker_indices(doc, token_arrays(doc), subj.i)]
+
+
+def _speaker_indices(doc: Doc, a: TokenArrays, s: int) -> list[int]:
+    """The speaker mention of subject ``s``: its phrase up to the head and the contiguous run
+    after it, without relative and adverbial clauses, spaces and punctuation at the edges.
+    (Edges and subtrees as spaCy gives them, which can differ from the arrays' own in a
+    non-projective parse; the rest on the arrays.)"""
+    subj = doc[s]
     drop: set[int] = set()
     for child in subj.children:
-        if child.dep_ in _SPEAKER_DROP and child.i > subj.i:
+        if child.i > s and a.dep[child.i] in _SPEAKER_DROP:
             drop.update(t.i for t in child.subtree)
-    tokens = [t for t in _subtree_tokens(subj) if t.i not in drop]
+    tokens: Sequence[int] = range(subj.left_edge.i, subj.right_edge.i + 1)
+    if drop:
+        tokens = [i for i in tokens if i not in drop]
     # keep the contiguous run around the head
-    run = [t for t in tokens if t.i <= subj.i]
-    for t in tokens:
-        if t.i > subj.i and t.i == run[-1].i + 1:
-            run.append(t)
-    return _trim_tokens(run, keep_quote_marks=False) or [subj]
+    run = [i for i in tokens if i <= s]
+    for i in tokens:
+        if i > s and i == run[-1] + 1:
+            run.append(i)
+    skip = a.skip
+    first, last = 0, len(run) - 1
+    while first <= last and skip[run[first]]:
+        first += 1
+    while first <= last and skip[run[last]]:
+        last -= 1
+    return run[first:last + 1] or [s]
+
+
+def _speaker_span(doc: Doc, a: TokenArrays, s: int) -> tuple[int, int]:
+    run = _speaker_indices(doc, a, s)
+    return a.idx[run[0]], a.end[run[-1]]
 
 
 def _cue_span(a: TokenArrays, v: int) -> tuple[int, int]:
@@ -168,7 +184,7 @@ class QuoteFinder:
                 return Quote(start, end, "indirect", _cue_span(a, v), None, cue_head=v,
                              score=score)
             return Quote(start, end, "indirect", _cue_span(a, v),
-                         _char_span(_speaker_tokens(doc[cand.subject_i])),
+                         _speaker_span(doc, a, cand.subject_i),
                          speaker_head=cand.subject_i, cue_head=v, score=score)
         if a.pos[v] in ("NOUN", "ADJ") or a.lemma[v] not in CUE_LEMMAS or \
                 a.dep[v] in ("aux", "auxpass"):
@@ -177,7 +193,7 @@ class QuoteFinder:
         if subj is None:
             return None
         # a cue with no content of its own may introduce a quotation ("X said: ...")
-        return Quote(-1, -1, "direct", _cue_span(a, v), _char_span(_speaker_tokens(doc[subj])),
+        return Quote(-1, -1, "direct", _cue_span(a, v), _speaker_span(doc, a, subj),
                      speaker_head=subj, cue_head=v)
 
     def _according(self, according: Token) -> Quote | None:
@@ -223,14 +239,21 @@ class QuoteFinder:
         consumed = {mi for mi, mq in enumerate(marked)
                     if any(q.start <= mq.start and mq.end <= q.end for q in quotes)}
         pending_cues: list[Quote] = []
+        parts = [part for mq in marked for part in mq.parts]
+        extents = [(mq.start, mq.end) for mq in marked]  # by start (find_marked_quotes)
         for cand in candidates:
-            if _in_any_marked(cand.cue, marked):
+            if _in_any_part(cand.cue, parts):
                 continue  # a cue inside a quotation belongs to the quoted speaker's words
             if cand.start < 0:
                 pending_cues.append(cand)
                 continue
             # a clause that runs into a quotation takes the whole quotation
             for mi, mq in enumerate(marked):
+                mq_start, mq_end = extents[mi]
+                if mq_start >= cand.end:
+                    break  # neither this quotation nor any after it reaches the clause
+                if mq_end <= cand.start:
+                    continue
                 overlapping = [(ps, pe) for ps, pe in mq.parts
                                if ps < cand.end and cand.start < pe]
                 if not overlapping:
@@ -484,10 +507,12 @@ def _cue_within(q: Quote, spans: list[tuple[int, int]]) -> bool:
         s <= q.cue[0] and q.cue[1] <= e for s, e in spans)
 
 
-def _in_any_marked(span: tuple[int, int] | None, marked: list[MarkedQuote]) -> bool:
+def _in_any_part(span: tuple[int, int] | None, parts: list[tuple[int, int]]) -> bool:
+    """Whether ``span`` lies strictly inside one of the quotations' ``parts``."""
     if span is None:
         return False
-    return any(ps < span[0] and span[1] < pe for mq in marked for ps, pe in mq.parts)
+    start, end = span
+    return any(ps < start and end < pe for ps, pe in parts)
 
 
 def _same_sentence(doc: Doc, char: int, mq: MarkedQuote) -> bool:
@@ -580,9 +605,16 @@ def _drop_doubtful_nested(quotes: list[Quote], threshold: float) -> list[Quote]:
     return out
 
 
+_ASCII_ALPHA = np.array([chr(c).isalpha() for c in range(128)] + [False])
+
+
 def _quoted_letters(text: str, marked: list[MarkedQuote]) -> tuple[np.ndarray, np.ndarray]:
     """Prefix sums of letters and of letters inside quotation marks, for O(1) shares."""
-    alpha = np.fromiter(map(str.isalpha, text), dtype=bool, count=len(text))
+    # str.isalpha of every character: by table for ASCII, by Python for the few others
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    alpha = _ASCII_ALPHA[np.minimum(codes, 128)]
+    for i in np.flatnonzero(codes > 127).tolist():
+        alpha[i] = text[i].isalpha()
     inside = np.zeros(len(text), dtype=bool)
     for mq in marked:
         for ps, pe in mq.parts:
