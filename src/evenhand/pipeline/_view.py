@@ -12,6 +12,7 @@ token, made on first use. It lives in ``doc.user_data`` until the last component
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
@@ -87,6 +88,10 @@ class DocView:
         return out
 
     # -- strings ------------------------------------------------------------------------
+    def strings_of(self, ids: list[int], lower: bool = False) -> list[str]:
+        """The strings of ids of this Doc's vocabulary (lower-cased with ``lower``)."""
+        return _lookup(self.strings, ids, lower)
+
     def unique(self, column: int) -> tuple[list[int], np.ndarray]:
         """The distinct ids of a column and, per token, the index of its id among them."""
         return self._unique(column)
@@ -99,11 +104,18 @@ class DocView:
         return got
 
     def _names(self, column: int, lower: bool = False) -> list[str]:
-        """The strings of a column, each distinct id looked up once."""
-        uniq, inverse = self._unique(column)
-        names = np.array(_lookup(self.strings, uniq, lower), dtype=object)
-        out: list[str] = names[inverse].tolist()
-        return out
+        """The strings of a column, through the process-wide memo of id -> string."""
+        col: list[int] = self.ids[:, column].tolist()
+        memo = _LOWER if lower else _NAMES
+        try:
+            return list(map(memo.__getitem__, col))
+        except KeyError:
+            if len(memo) > _MEMO_LIMIT:
+                memo.clear()
+            strings = self.strings
+            for u in set(col).difference(memo):
+                memo[u] = strings[u].lower() if lower else strings[u]
+            return list(map(memo.__getitem__, col))
 
     @cached_property
     def dep(self) -> list[str]:
@@ -209,6 +221,58 @@ class DocView:
         return (order.tolist(), np.searchsorted(by_head, tokens, "left").tolist(),
                 np.searchsorted(by_head, tokens, "right").tolist())
 
+    def char_span(self, start_char: int, end_char: int) -> tuple[int, int] | None:
+        """The token range ``Doc.char_span(start_char, end_char, alignment_mode="expand")``
+        covers (start, end), or None where it gives None."""
+        start = self._token_by_char(start_char)
+        if start < 0:
+            return None
+        end = self._token_by_char(end_char - 1)
+        if end < 0:
+            return None
+        # the trailing whitespace of a token is not part of it
+        if start_char == self.end[start]:
+            start += 1
+        if start > end + 1:
+            raise IndexError(f"no span from character {start_char} to {end_char}")
+        return start, end + 1
+
+    def _token_by_char(self, char: int) -> int:
+        """The token whose text or trailing whitespace holds character ``char``, or -1."""
+        if char < 0 or char >= len(self.text) or not self.n:
+            return -1
+        return bisect_right(self.idx, char) - 1
+
+    def root(self, start: int, end: int) -> int:
+        """``Span.root`` of tokens start..end-1: a sentence root among them, else the token
+        closest to the root (the first of equals) of those whose head is outside."""
+        head = self.head
+        for i in range(start, end):
+            if head[i] == i:
+                return i
+        best, root = self.n, -1
+        for i in range(start, end):
+            if start <= head[i] < end:
+                continue
+            steps = self._words_to_root(i)
+            if steps < best:
+                best, root = steps, i
+        return start if root == -1 else root
+
+    def _words_to_root(self, i: int) -> int:
+        # as spaCy counts it: a childless space or punctuation token is as far as can be
+        order, lo, hi = self._kids
+        if (self.space[i] or self.punct[i]) and all(c == i for c in order[lo[i]:hi[i]]):
+            return self.n - 1
+        head = self.head
+        steps = 0
+        while head[i] != i:
+            i = head[i]
+            steps += 1
+            if steps >= self.n:
+                raise RuntimeError("the dependency parse has a cycle")
+        return steps
+
     def tok_text(self, i: int) -> str:
         return self.text[self.idx[i]:self.end[i]]
 
@@ -263,7 +327,7 @@ def _lookup(strings: StringStore, ids: list[int], lower: bool = False) -> list[s
         name = memo.get(u)
         if name is None:
             name = strings[u].lower() if lower else strings[u]
-            if len(memo) < 200_000:
+            if len(memo) < _MEMO_LIMIT:
                 memo[u] = name
         names.append(name)
     return names
@@ -271,6 +335,7 @@ def _lookup(strings: StringStore, ids: list[int], lower: bool = False) -> list[s
 
 _NAMES: dict[int, str] = {}
 _LOWER: dict[int, str] = {}
+_MEMO_LIMIT = 200_000
 
 
 def doc_view(doc: Doc) -> DocView:

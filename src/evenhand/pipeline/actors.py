@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
+from ._view import DocView, doc_view
 from .lexicon import DOCUMENT_NOUNS, UNNAMED_NOUNS, word_set
 
 __all__ = ["Actor", "ActorResolver", "make_actors"]
@@ -60,23 +62,35 @@ class Actor:
     country: str | None = None  # ISO 3166 alpha-3, set by evenhand_identity
 
 
-def _name_tokens(span: Span | list[Token]) -> list[str]:
+# Token ranges and indices are read on the Doc's token table (:mod:`._view`).
+def _name_tokens(v: DocView, start: int, end: int) -> list[str]:
+    """The name words of tokens start..end-1: lower case, no possessive, no titles."""
     out = []
-    for t in span:
-        low = _POSSESSIVE.sub("", t.lower_)
-        if not low or t.is_punct or low in TITLES or low == "the":
+    for i in range(start, end):
+        low = _unpossessed(v.lower[i])
+        if not low or v.punct[i] or low in TITLES or low == "the":
             continue
         out.append(low)
     return out
 
 
-def _clean_name(span: Span) -> str:
-    tokens = [t for t in span if t.lower_ not in ("the",) and not t.is_punct
-              and t.tag_ != "POS"]
-    while tokens and tokens[-1].lower_ in ("'s", "’s"):
+@lru_cache(maxsize=1 << 14)
+def _unpossessed(word: str) -> str:
+    return _POSSESSIVE.sub("", word)
+
+
+def _clean_name(v: DocView, start: int, end: int) -> str:
+    tokens = [i for i in range(start, end) if v.lower[i] not in ("the",) and not v.punct[i]
+              and v.tag[i] != "POS"]
+    while tokens and v.lower[tokens[-1]] in ("'s", "’s"):
         tokens = tokens[:-1]
-    text = " ".join(t.text for t in tokens) if tokens else span.text
+    text = " ".join(v.tok_text(i) for i in tokens) if tokens else _span_text(v, start, end)
     return _POSSESSIVE.sub("", text)
+
+
+def _span_text(v: DocView, start: int, end: int) -> str:
+    """``Span.text`` of tokens start..end-1."""
+    return v.text[v.idx[start]:v.end[end - 1]] if end > start else ""
 
 
 class ActorResolver:
@@ -84,6 +98,7 @@ class ActorResolver:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.view = doc_view(doc)
         self.actors: list[Actor] = []
         self.by_token: dict[int, Actor] = {}
 
@@ -112,20 +127,22 @@ class ActorResolver:
         return None
 
     def cluster_entities(self) -> None:
-        for ent in self.doc.ents:
-            type_ = _ENTITY_TYPES.get(ent.label_)
+        v = self.view
+        for start, end, label in v.ents:
+            type_ = _ENTITY_TYPES.get(label)
             if type_ is None:
                 continue
-            keys = _name_tokens(ent)
+            keys = _name_tokens(v, start, end)
             if not keys:
                 continue
-            name = _clean_name(ent)
+            name = _clean_name(v, start, end)
             alias = " ".join(keys)
             alias = ALIASES.get(alias, alias)
-            if type_ == "group" and ent.root.dep_ not in ("nsubj", "nsubjpass", "pobj"):
+            root = v.root(start, end)
+            if type_ == "group" and v.dep[root] not in ("nsubj", "nsubjpass", "pobj"):
                 continue  # "Chinese" in "Chinese President": a modifier, not an actor
-            if type_ == "place" and ent.root.dep_ == "pobj" and \
-                    ent.root.head.lower_ in _LOCATIVE:
+            if type_ == "place" and v.dep[root] == "pobj" and \
+                    v.lower[v.head[root]] in _LOCATIVE:
                 continue  # "talks in Vladivostok": where something happens, not who acts
             actor = self._match_named(type_, keys, alias)
             if actor is None and type_ != "person":
@@ -140,9 +157,8 @@ class ActorResolver:
                 actor.keys |= set(keys)
                 if len(name) > len(actor.name):
                     actor.name = name
-                before = self.doc[max(ent.start - 3, 0):ent.start]
-                for t in before:
-                    low = t.lower_
+                for t in range(max(start - 3, 0), start):
+                    low = v.lower[t]
                     if low in TITLES:
                         actor.titles.add(low)
                         if low in MALE:
@@ -152,47 +168,47 @@ class ActorResolver:
             else:
                 actor.keys.add(alias)
                 actor.keys |= set(keys)
-            for i in range(ent.start, ent.end):
+            for i in range(start, end):
                 self.by_token.setdefault(i, actor)
-            self._add_mention(actor, ent.start_char, ent.end_char, ent.root.i)
+            self._add_mention(actor, v.idx[start], v.end[end - 1], root)
 
     # -- speakers ----------------------------------------------------------------------
     def resolve_speaker(self, quote: object) -> None:
-        head_i = getattr(quote, "speaker_head", None)
+        head = getattr(quote, "speaker_head", None)
         span = getattr(quote, "speaker", None)
-        if head_i is None or span is None or getattr(quote, "actor", None):
+        if head is None or span is None or getattr(quote, "actor", None):
             return
-        doc = self.doc
-        head = doc[head_i]
-        sspan = doc.char_span(span[0], span[1], alignment_mode="expand")
-        tokens = list(sspan) if sspan is not None else [head]
-        actor = self.by_token.get(head.i)
+        v = self.view
+        sspan = v.char_span(span[0], span[1])
+        tokens = list(range(*sspan)) if sspan is not None else [head]
+        actor = self.by_token.get(head)
         if actor is None:
-            persons = [self.by_token[t.i] for t in tokens if t.i in self.by_token
-                       and self.by_token[t.i].type == "person"]
+            persons = [self.by_token[t] for t in tokens if t in self.by_token
+                       and self.by_token[t].type == "person"]
             # an organisation named in the mention, but not a modifier ("China's ...",
             # "... to Russia"): those name what the speaker belongs to, not who speaks
-            others = [self.by_token[t.i] for t in tokens if t.i in self.by_token
-                      and not _is_modifier(t, head)]
+            others = [self.by_token[t] for t in tokens if t in self.by_token
+                      and not _is_modifier(v, t, head)]
             actor = persons[0] if persons else others[0] if others else None
-        if actor is None and head.lower_ in _PRONOUNS:
+        if actor is None and v.lower[head] in _PRONOUNS:
             actor = self._resolve_pronoun(head)
             if actor is not None:
-                self._add_mention(actor, head.idx, head.idx + len(head.text), head.i)
+                self._add_mention(actor, v.idx[head], v.end[head], head)
         if actor is None:
-            actor = self._resolve_nominal(head, sspan)
+            actor = self._resolve_nominal(head)
             if actor is not None:
-                self._add_mention(actor, span[0], span[1], head.i)
+                self._add_mention(actor, span[0], span[1], head)
         if actor is None:
-            type_ = _nominal_type(head)
-            name = sspan.text if sspan is not None else head.text
+            type_ = _nominal_type(v, head)
+            name = _span_text(v, *sspan) if sspan is not None else v.tok_text(head)
             actor = self._new(re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I), type_)
-            actor.keys.add(head.lemma_.lower())
-            self._add_mention(actor, span[0], span[1], head.i)
+            actor.keys.add(v.lemma[head])
+            self._add_mention(actor, span[0], span[1], head)
         quote.actor = actor.id  # type: ignore[attr-defined]
 
-    def _resolve_pronoun(self, pron: Token) -> Actor | None:
-        low = pron.lower_
+    def _resolve_pronoun(self, pron: int) -> Actor | None:
+        v = self.view
+        low = v.lower[pron]
         if low in ("he", "him"):
             want, gender = {"person"}, "male"
         elif low in ("she", "her"):
@@ -203,27 +219,25 @@ class ActorResolver:
             want, gender = {"organization", "place", "group", "unnamed", "person"}, ""
         else:  # I, we: the speaker inside a quotation; not resolvable here
             return None
-        doc = self.doc
-        sent = pron.sent
-        sentences: list[Span] = [sent]
-        cursor = sent
+        cursor = v.sent_bounds(pron)
+        sentences = [cursor]
         for _ in range(4):
-            if cursor.start == 0:
+            if cursor[0] == 0:
                 break
-            cursor = doc[cursor.start - 1].sent
+            cursor = v.sent_bounds(cursor[0] - 1)
             sentences.append(cursor)
-        for k, s in enumerate(sentences):
-            limit = pron.i if k == 0 else s.end
+        dep, head = v.dep, v.head
+        for k, (s_start, s_end) in enumerate(sentences):
+            limit = pron if k == 0 else s_end
             cands: list[tuple[int, int, Actor]] = []
-            for i in range(s.start, limit):
+            for i in range(s_start, limit):
                 actor = self.by_token.get(i)
                 if actor is None or actor.type not in want:
                     continue
                 if gender and actor.gender not in ("unknown", gender):
                     continue
-                tok = doc[i]
-                subjectish = tok.dep_ in ("nsubj", "nsubjpass") or (tok.head.dep_ in (
-                    "nsubj", "nsubjpass") and tok.head.i in actor.heads)
+                subjectish = dep[i] in ("nsubj", "nsubjpass") or (dep[head[i]] in (
+                    "nsubj", "nsubjpass") and head[i] in actor.heads)
                 cands.append((0 if subjectish else 1, i, actor))
             if cands:
                 cands.sort(key=lambda c: (c[0], c[1]))
@@ -233,9 +247,10 @@ class ActorResolver:
                 return chosen
         return None
 
-    def _resolve_nominal(self, head: Token, sspan: Span | None) -> Actor | None:
-        lemma = head.lemma_.lower()
-        if head.pos_ not in ("NOUN", "PROPN"):
+    def _resolve_nominal(self, head: int) -> Actor | None:
+        v = self.view
+        lemma = v.lemma[head]
+        if v.pos[head] not in ("NOUN", "PROPN"):
             return None
         for actor in reversed(self.actors):
             if lemma in actor.keys or lemma in actor.titles:
@@ -253,32 +268,33 @@ class ActorResolver:
         return self.actors
 
 
-def _is_modifier(tok: Token, head: Token) -> bool:
+def _is_modifier(v: DocView, tok: int, head: int) -> bool:
     cursor = tok
     for _ in range(6):
-        if cursor.i == head.i:
+        if cursor == head:
             return False
-        if cursor.dep_ in ("poss", "pobj", "npadvmod") or cursor.tag_ == "POS":
+        if v.dep[cursor] in ("poss", "pobj", "npadvmod") or v.tag[cursor] == "POS":
             return True
-        if cursor.head.i == cursor.i:
+        if v.head[cursor] == cursor:
             return False
-        cursor = cursor.head
+        cursor = v.head[cursor]
     return False
 
 
 _PRONOUNS = frozenset({"he", "she", "him", "her", "it", "they", "them", "i", "we"})
 
 
-def _nominal_type(head: Token) -> str:
-    lemma = head.lemma_.lower()
+def _nominal_type(v: DocView, head: int) -> str:
+    lemma = v.lemma[head]
     if lemma in DOCUMENT_NOUNS:
         return "document"
     if lemma in UNNAMED_NOUNS:
         return "unnamed"
-    if head.ent_type_ in _ENTITY_TYPES:
-        return _ENTITY_TYPES[head.ent_type_]
-    return "group" if head.tag_ in ("NNS", "NNPS") else "organization" \
-        if head.pos_ == "PROPN" else "unnamed"
+    ent_type = v.ent_type[head]
+    if ent_type in _ENTITY_TYPES:
+        return _ENTITY_TYPES[ent_type]
+    return "group" if v.tag[head] in ("NNS", "NNPS") else "organization" \
+        if v.pos[head] == "PROPN" else "unnamed"
 
 
 def _register_extensions() -> None:

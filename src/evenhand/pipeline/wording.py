@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import mul
 from typing import Any
 
 import numpy as np
@@ -155,6 +156,10 @@ class WordingAnalyzer:
                 self.multi.setdefault(words[0], []).append((words, entry))
         for options in self.multi.values():
             options.sort(key=lambda o: -len(o[0]))
+        self.seconds = frozenset(words[1] for options in self.multi.values()
+                                 for words, _ in options)
+        # per column, token string id -> what the string may do (see _bits)
+        self._memo: dict[int, dict[int, int]] = {C_LOWER: {}, C_LEMMA: {}}
         if weights is None:
             weights = load_weights() or {"models": {"lexical": {"weights": DEFAULT_WEIGHTS}},
                                          "threshold": BIAS_THRESHOLD}
@@ -177,18 +182,38 @@ class WordingAnalyzer:
     # -- matching ---------------------------------------------------------------------------
     # On the Doc's token table (:mod:`._view`): the same attributes Token objects give,
     # read once per Doc; whole-Doc tests in numpy, Python only for the few candidates.
-    def _starts_entry(self, word: str) -> bool:
-        """Whether a token with this lower-case form or lemma may start a flag."""
-        return word in self.single or word in self.multi
+    def _bits(self, v: DocView, column: int, lower: bool) -> np.ndarray:
+        """Per token, what its form (C_LOWER) or lemma (C_LEMMA) may do: 1 start a phrase
+        entry, 2 be a phrase's second word, 4 be a single entry (or, as a form, a long
+        -ly word: an adverb of a listed adjective). Each distinct id is judged once per
+        process."""
+        memo = self._memo[column]
+        uniq, inverse = v.unique(column)
+        missing = [u for u in uniq if u not in memo]
+        if missing:
+            if len(memo) > 100_000:
+                memo.clear()
+                missing = uniq
+            for u, w in zip(missing, v.strings_of(missing, lower), strict=True):
+                memo[u] = (w in self.multi) | (w in self.seconds) << 1 | (
+                    w in self.single or (column == C_LOWER and w.endswith("ly")
+                                         and len(w) > 5)) << 2
+        bits = np.fromiter(map(memo.__getitem__, uniq), dtype=np.int8, count=len(uniq))
+        out: np.ndarray = bits[inverse] if len(uniq) else np.zeros(v.n, dtype=np.int8)
+        return out
 
-    def _candidates(self, v: DocView) -> np.ndarray:
-        """Tokens that may start a flag: a listed word (or the first of a listed
-        phrase) by form or lemma, or a long -ly word (an adverb of a listed adjective)."""
-        lows = v.mask(C_LOWER, lambda w: self._starts_entry(w) or (
-            w.endswith("ly") and len(w) > 5))
-        lemmas = v.mask(C_LEMMA, self._starts_entry, lower=True)
+    def _candidates(self, v: DocView) -> tuple[np.ndarray, np.ndarray]:
+        """Tokens that may start a flag, and whether each may start a phrase: a listed word
+        by form or lemma, the first of a listed phrase followed by a word that is second
+        in some listed phrase, or a long -ly word."""
+        bits = self._bits(v, C_LOWER, False) | self._bits(v, C_LEMMA, True)
+        phrase = (bits & 1).astype(bool)
+        phrase[:-1] &= (bits[1:] & 2).astype(bool)
+        if len(phrase):
+            phrase[-1] = False
         skip = (v.ids[:, C_PUNCT] | v.ids[:, C_SPACE]).astype(bool)
-        return np.flatnonzero((lows | lemmas) & ~skip)
+        cands = np.flatnonzero((phrase | (bits & 4).astype(bool)) & ~skip)
+        return cands, phrase[cands]
 
     def _match_multi(self, v: DocView, i: int, stop: int, keys: tuple[str, str]
                      ) -> tuple[int, Entry] | None:
@@ -224,7 +249,7 @@ class WordingAnalyzer:
         """The flags of each token range (sentence), scanning from its first token; a
         phrase's flag takes its words. ``inq``: tokens inside quotation marks."""
         out: list[list[Flag]] = [[] for _ in ranges]
-        cands = self._candidates(v)
+        cands, phrase = self._candidates(v)
         if not len(cands):
             return out
         text, lowers, lemmas = v.text, v.lower, v.lemma
@@ -232,7 +257,8 @@ class WordingAnalyzer:
         which = (np.searchsorted(firsts, cands, "right") - 1).tolist()
         quoted = inq[cands].tolist()
         free = -1  # tokens before this one are taken by a phrase
-        for i, k, is_quoted in zip(cands.tolist(), which, quoted, strict=True):
+        for i, k, is_quoted, may_phrase in zip(cands.tolist(), which, quoted, phrase.tolist(),
+                                               strict=True):
             if k < 0 or i < free:
                 continue
             hi = ranges[k][1]
@@ -241,7 +267,7 @@ class WordingAnalyzer:
             lower = lowers[i]
             lemma = lemmas[i]
             hit = self._match_multi(v, i, hi, (lower, lemma) if lemma != lower else
-                                    (lower, ""))
+                                    (lower, "")) if may_phrase else None
             if hit is not None:
                 n, entry = hit
                 start, end = v.idx[i], v.end[i + n - 1]
@@ -330,7 +356,7 @@ class WordingAnalyzer:
         else:
             intercept, coef = self.intercept, self.coef
             z = intercept
-        z += sum(w * x for w, x in zip(coef, features, strict=True))
+        z += sum(map(mul, coef, features))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def _tensor(self, doc: Doc) -> Any:
@@ -355,8 +381,7 @@ class WordingAnalyzer:
         out = []
         for (lo, hi), found, counted in zip(ranges, flags, counts, strict=True):
             feats = self._features(v, lo, hi, counted, found, quoted)
-            bias = self.score(feats, tensor[lo:hi].mean(axis=0) if tensor is not None
-                              else None)
+            bias = self.score(feats, _mean(tensor, lo, hi) if tensor is not None else None)
             first = lo
             while first < hi and space[first]:
                 first += 1
@@ -400,6 +425,18 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
+
+
+def _mean(tensor: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """``tensor[lo:hi].mean(axis=0)``, computed as numpy computes it (a float32 sum row by
+    row, divided in the sum's type), without the checks around it."""
+    rows = tensor[lo:hi]
+    if rows.dtype != np.float32:
+        out: np.ndarray = rows.mean(axis=0)
+        return out
+    total = np.add.reduce(rows, axis=0)
+    out = np.true_divide(total, np.intp(hi - lo), out=total, casting="unsafe")
+    return out
 
 
 def _quoted_mask(v: DocView, spans: list[tuple[int, int]]) -> np.ndarray:
