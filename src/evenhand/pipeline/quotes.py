@@ -18,7 +18,8 @@ the text the Doc was made from.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -64,6 +65,24 @@ listen read source sources credit byline dateline advertisement sponsored relate
 exclusive live opinion analysis editorial transcript summary abstract full text more also
 disclosure warning trigger spoiler poll polls chart graphic map
 """)
+
+
+def _line_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that starts with ``^`` (multiline) and never
+    crosses a line: tried at the line starts only, not at every character (where the
+    search would try, and fail, at each)."""
+    end = 0
+    start = 0
+    while start <= len(text):
+        if start >= end:
+            m = pattern.match(text, start)
+            if m is not None:
+                yield m
+                end = m.end()
+        nl = text.find("\n", start)
+        if nl < 0:
+            break
+        start = nl + 1
 
 
 @dataclass
@@ -115,11 +134,14 @@ def _speaker_indices(doc: Doc, a: TokenArrays, s: int) -> list[int]:
     (Edges and subtrees as spaCy gives them, which can differ from the arrays' own in a
     non-projective parse; the rest on the arrays.)"""
     subj = doc[s]
+    lo, hi = subj.left_edge.i, subj.right_edge.i
     drop: set[int] = set()
-    for child in subj.children:
-        if child.i > s and a.dep[child.i] in _SPEAKER_DROP:
-            drop.update(t.i for t in child.subtree)
-    tokens: Sequence[int] = range(subj.left_edge.i, subj.right_edge.i + 1)
+    dep = a.dep
+    # Token.children: the tokens between the edges whose head it is
+    for child in a.kids(s):
+        if s < child <= hi and dep[child] in _SPEAKER_DROP:
+            drop.update(t.i for t in doc[child].subtree)
+    tokens: Sequence[int] = range(lo, hi + 1)
     if drop:
         tokens = [i for i in tokens if i not in drop]
     # keep the contiguous run around the head
@@ -156,13 +178,23 @@ class QuoteFinder:
         self.scorer = scorer or CueScorer.load()
 
     # -- candidates from the parse ---------------------------------------------------------
-    def _cue_candidates(self, doc: Doc) -> list[Quote]:
+    def _cue_candidates(self, doc: Doc,
+                        parts: list[tuple[int, int]] | None = None) -> list[Quote]:
+        """The quotes of the cue words, those whose cue lies inside one of the quotations'
+        ``parts`` left out (they would be dropped: see __call__), before they are scored."""
         found: list[Quote] = []
         a = token_arrays(doc)
+        inside = _PartIndex(parts or [])
         for i in _cue_positions(a):
-            q = self._according(doc[i]) if _according_to(a, i) else self._verb_cue(doc, a, i)
-            if q:
-                found.append(q)
+            if _according_to(a, i):
+                if not inside(a.idx[i], a.end[i + 1]):
+                    q = self._according(doc[i])
+                    if q:
+                        found.append(q)
+            elif not inside(*_cue_span(a, i)):
+                q = self._verb_cue(doc, a, i)
+                if q:
+                    found.append(q)
         return found
 
     def _verb_cue(self, doc: Doc, a: TokenArrays, v: int) -> Quote | None:
@@ -234,16 +266,16 @@ class QuoteFinder:
     def __call__(self, doc: Doc) -> list[Quote]:
         text = doc_text(doc)
         marked = find_marked_quotes(text)
-        candidates = self._cue_candidates(doc)
+        parts = [part for mq in marked for part in mq.parts]
+        candidates = self._cue_candidates(doc, parts)
         quotes = self._dash_attributions(doc, text) + self._transcript_turns(doc, text)
         consumed = {mi for mi, mq in enumerate(marked)
                     if any(q.start <= mq.start and mq.end <= q.end for q in quotes)}
         pending_cues: list[Quote] = []
-        parts = [part for mq in marked for part in mq.parts]
         extents = [(mq.start, mq.end) for mq in marked]  # by start (find_marked_quotes)
         for cand in candidates:
-            if _in_any_part(cand.cue, parts):
-                continue  # a cue inside a quotation belongs to the quoted speaker's words
+            # (a cue inside a quotation belongs to the quoted speaker's words: those are
+            # left out of the candidates)
             if cand.start < 0:
                 pending_cues.append(cand)
                 continue
@@ -299,7 +331,7 @@ class QuoteFinder:
         """A paragraph that is a quotation signed with a dash and a name, the convention of
         epigraphs and reader or vox-pop quotes: "“...” ― Ann Lee"."""
         out: list[Quote] = []
-        for m in _DASH_SIGNED.finditer(text):
+        for m in _line_matches(_DASH_SIGNED, text):
             start, end = m.start("name"), m.end("name")
             end -= len(m.group("name")) - len(m.group("name").rstrip("."))
             name = doc.char_span(start, end, alignment_mode="expand")
@@ -314,7 +346,7 @@ class QuoteFinder:
     def _transcript_turns(doc: Doc, text: str) -> list[Quote]:
         """Transcript and interview paragraphs: "BLITZER: Senator, ..." / "Q: ..." / "A: ..."."""
         out: list[Quote] = []
-        for m in _TRANSCRIPT.finditer(text):
+        for m in _line_matches(_TRANSCRIPT, text):
             name = m.group("name")
             if name.lower() in _NOT_SPEAKERS or name.split()[0].lower() in _NOT_SPEAKERS:
                 continue
@@ -377,17 +409,20 @@ class QuoteFinder:
             assert cue.cue is not None
             cs, ce = cue.cue
             if cs >= mq.end:
-                if _reports_own_sentence(doc, cue, mq):
-                    continue  # "“...” Over the years, she said, email has helped ..."
                 gap = cs - mq.end
-                between = text[mq.end:cs]
             elif ce <= mq.start:
                 gap = mq.start - ce
-                between = text[ce:mq.start]
             else:
                 continue
-            if gap < best_gap and gap <= 80 and "\n" not in between.strip() and \
-                    _same_sentence(doc, cs, mq):
+            if gap >= best_gap or gap > 80:
+                continue  # (tested first: the rest reads the text and the parse)
+            if cs >= mq.end:
+                if _reports_own_sentence(doc, cue, mq):
+                    continue  # "“...” Over the years, she said, email has helped ..."
+                between = text[mq.end:cs]
+            else:
+                between = text[ce:mq.start]
+            if "\n" not in between.strip() and _same_sentence(doc, cs, mq):
                 best, best_gap = cue, gap
         if best is not None:
             # "“A,” he said, “B.”": one quotation in two fragments
@@ -507,12 +542,20 @@ def _cue_within(q: Quote, spans: list[tuple[int, int]]) -> bool:
         s <= q.cue[0] and q.cue[1] <= e for s, e in spans)
 
 
-def _in_any_part(span: tuple[int, int] | None, parts: list[tuple[int, int]]) -> bool:
-    """Whether ``span`` lies strictly inside one of the quotations' ``parts``."""
-    if span is None:
-        return False
-    start, end = span
-    return any(ps < start and end < pe for ps, pe in parts)
+class _PartIndex:
+    """Whether a character span lies strictly inside one of the quotations' parts, by
+    binary search: the parts starting before it, and the furthest any of them reaches."""
+
+    def __init__(self, parts: list[tuple[int, int]]) -> None:
+        ordered = sorted(parts)
+        self.starts = [ps for ps, _ in ordered]
+        self.reach = [-1]  # reach[k]: the furthest end among the first k parts
+        for _, pe in ordered:
+            self.reach.append(max(self.reach[-1], pe))
+
+    def __call__(self, start: int, end: int) -> bool:
+        k = bisect_left(self.starts, start)  # the parts with ps < start
+        return end < self.reach[k]
 
 
 def _same_sentence(doc: Doc, char: int, mq: MarkedQuote) -> bool:
