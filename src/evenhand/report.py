@@ -129,7 +129,11 @@ def _plain(value: Any) -> Any:
         return value
     names = _field_names(cls)
     if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
+        out = {}
+        for name in names:
+            field_value = getattr(value, name)
+            out[name] = field_value if type(field_value) in _LEAVES else _plain(field_value)
+        return out
     if isinstance(value, list) and value and is_dataclass(value[0]):
         return [_plain(v) for v in value]
     return value

@@ -135,11 +135,11 @@ class ActorCoder:
         self.by_token: dict[int, Any] = {}
         for actor in actors:
             for start, end in actor.mentions:
-                span = doc.char_span(start, end, alignment_mode="expand")
+                span = self.view.char_span(start, end)
                 if span is None:
                     continue
-                for tok in span:
-                    self.by_token.setdefault(tok.i, actor)
+                for i in range(*span):
+                    self.by_token.setdefault(i, actor)
             for i in actor.heads:
                 self.by_token.setdefault(i, actor)
 
@@ -153,52 +153,55 @@ class ActorCoder:
         return self.memo[key]
 
     # -- the phrase ----------------------------------------------------------------------------
-    def phrase(self, head: Token) -> list[Token]:
+    # Tokens are token indices read on the Doc's token table (``self.view``).
+    def phrase(self, head: int) -> list[int]:
         """The noun phrase of ``head``: its left modifiers, the head, the rest of the named
         entity it is in, and an "of" phrase naming what it belongs to ("Ministry of
         Defence")."""
-        doc = self.doc
-        start = end = head.i
-        for child in head.lefts:
-            if child.dep_ in _LEFT_DEPS:
-                start = min(start, child.left_edge.i)
-        if head.ent_iob_ != "O" and head.ent_type_:
-            ent_start = head.i
-            while ent_start > 0 and doc[ent_start].ent_iob_ == "I":
+        v, doc = self.view, self.doc
+        dep = v.dep
+        start = end = head
+        for child in v.lefts(head):
+            if dep[child] in _LEFT_DEPS:
+                start = min(start, doc[child].left_edge.i)
+        if v.ent_iob[head] != "O" and v.ent_type[head]:
+            ent_start = head
+            while ent_start > 0 and v.ent_iob[ent_start] == "I":
                 ent_start -= 1
-            ent_end = head.i
-            while ent_end + 1 < len(doc) and doc[ent_end + 1].ent_iob_ == "I":
+            ent_end = head
+            while ent_end + 1 < v.n and v.ent_iob[ent_end + 1] == "I":
                 ent_end += 1
             start, end = min(start, ent_start), max(end, ent_end)
-        generic = head.lemma_.lower() in _GENERIC_HEADS or head.lemma_.lower() in SECTOR_WORDS
-        for child in head.rights:
-            if child.dep_ == "compound":
-                end = max(end, child.right_edge.i)
-            elif child.dep_ == "prep" and head.ent_type_ != "PERSON" and any(
-                    g.dep_ == "pobj" for g in child.children):
-                pobj = next(g for g in child.children if g.dep_ == "pobj")
+        generic = v.lemma[head] in _GENERIC_HEADS or v.lemma[head] in SECTOR_WORDS
+        for child in v.rights(head):
+            if dep[child] == "compound":
+                end = max(end, doc[child].right_edge.i)
+            elif dep[child] == "prep" and v.ent_type[head] != "PERSON" and any(
+                    dep[g] == "pobj" for g in v.children(child)):
+                pobj = next(g for g in v.children(child) if dep[g] == "pobj")
                 # "Ministry of Defence", "leaders of Romania's government", "authorities
                 # in Croatia": what the head belongs to
-                if (child.lower_ == "of" and (pobj.pos_ == "PROPN" or generic)) or (
-                        generic and child.lower_ in ("in", "from") and
-                        pobj.ent_type_ == "GPE"):
-                    end = max(end, child.right_edge.i)
-        tokens = [t for t in doc[start:end + 1]]
-        while tokens and (tokens[0].is_punct or tokens[0].is_space):
-            tokens = tokens[1:]
-        while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
-            tokens = tokens[:-1]
-        return tokens or [head]
+                if (v.lower[child] == "of" and (v.pos[pobj] == "PROPN" or generic)) or (
+                        generic and v.lower[child] in ("in", "from") and
+                        v.ent_type[pobj] == "GPE"):
+                    end = max(end, doc[child].right_edge.i)
+        skip = v.skip
+        while start <= end and skip[start]:
+            start += 1
+        while end >= start and skip[end]:
+            end -= 1
+        return list(range(start, end + 1)) if start <= end else [head]
 
-    def _countries(self, head: Token, tokens: list[Token]) -> list[tuple[str, Token]]:
+    def _countries(self, head: int, tokens: list[int]) -> list[tuple[str, int]]:
         """Country codes named in the phrase, with the token that names each."""
-        found: list[tuple[str, Token]] = []
+        v = self.view
+        found: list[tuple[str, int]] = []
         seen: set[int] = set()
         for tok in tokens:
-            if tok.i in seen or tok.is_punct or tok.pos_ in ("DET", "ADP", "NUM", "PRON"):
+            if tok in seen or v.punct[tok] or v.pos[tok] in ("DET", "ADP", "NUM", "PRON"):
                 continue
-            if tok.ent_type_ in _ENTITY_LABELS and tok.ent_iob_ != "O":
-                ent = self.ent_at.get(tok.i)
+            if v.ent_type[tok] in _ENTITY_LABELS and v.ent_iob[tok] != "O":
+                ent = self.ent_at.get(tok)
                 if ent is not None:
                     e0, e1, label = ent
                     seen.update(range(e0, e1))
@@ -209,14 +212,16 @@ class ActorCoder:
                     if code is None and label == "ORG":
                         continue
                     if code is None and e1 - e0 > 1:
-                        code = self._lookup("country_for", self.view.tok_text(e0))
+                        code = self._lookup("country_for", v.tok_text(e0))
                     if code:
                         found.append((code, tok))
                     continue
-            if tok.pos_ in ("ADJ", "PROPN", "NOUN") and tok.text[:1].isupper():
-                code = self._lookup("country_for", tok.text)
-                if code:
-                    found.append((code, tok))
+            if v.pos[tok] in ("ADJ", "PROPN", "NOUN"):
+                word = v.tok_text(tok)
+                if word[:1].isupper():
+                    code = self._lookup("country_for", word)
+                    if code:
+                        found.append((code, tok))
         return found
 
     def _is_capital(self, code: str, text: str) -> bool:
@@ -227,42 +232,45 @@ class ActorCoder:
         low = text.lower().removeprefix("the ")
         return any(low == name.lower() for name in (*country.capitals, *country.metonyms))
 
-    def _sector_of_words(self, head: Token, tokens: list[Token]) -> str | None:
+    def _sector_of_words(self, head: int, tokens: list[int]) -> str | None:
         """The sector the head noun names ("troops", "rebel leaders", "foreign minister");
         for a person's name, the title before it ("President Telemar"). Modifiers of
         other nouns say nothing ("military aid" is no military)."""
-        lemma = head.lemma_.lower()
-        if head.ent_type_ == "PERSON":
-            titles = [t for t in tokens if t.i < head.i and t.ent_type_ not in
-                      ("PERSON", "GPE", "NORP") and not t.is_punct and t.pos_ != "DET"]
-            role = self._lookup("role_for_title", " ".join(t.text for t in titles)) \
+        v = self.view
+        lemma = v.lemma[head]
+        if v.ent_type[head] == "PERSON":
+            titles = [t for t in tokens if t < head and v.ent_type[t] not in
+                      ("PERSON", "GPE", "NORP") and not v.punct[t] and v.pos[t] != "DET"]
+            role = self._lookup("role_for_title", " ".join(v.tok_text(t) for t in titles)) \
                 if titles else None
             return ROLE_SECTORS.get(role) if role else None
-        compounds = [t for t in head.lefts if t.dep_ in ("compound", "amod")]
+        compounds = [t for t in v.lefts(head) if v.dep[t] in ("compound", "amod")]
         if compounds:
-            two = f"{compounds[-1].lemma_.lower()} {lemma}"
+            two = f"{v.lemma[compounds[-1]]} {lemma}"
             if two in SECTOR_WORDS:
                 return SECTOR_WORDS[two]
             # "rebel leaders", "army spokesman", "party official": the group they speak for
             if lemma in _GENERIC_HEADS:
                 for tok in reversed(compounds):
-                    sector = SECTOR_WORDS.get(tok.lemma_.lower())
+                    sector = SECTOR_WORDS.get(v.lemma[tok])
                     if sector:
                         return sector
         if lemma in SECTOR_WORDS:
             return SECTOR_WORDS[lemma]
-        if compounds and compounds[-1].dep_ == "compound":
-            role = self._lookup("role_for_title", f"{compounds[-1].text} {head.text}")
+        if compounds and v.dep[compounds[-1]] == "compound":
+            role = self._lookup("role_for_title",
+                                f"{v.tok_text(compounds[-1])} {v.tok_text(head)}")
             if role:
                 return ROLE_SECTORS.get(role)
-        role = self._lookup("role_for_title", head.text)
+        role = self._lookup("role_for_title", v.tok_text(head))
         return ROLE_SECTORS.get(role) if role else None
 
-    def _organization(self, tokens: list[Token]) -> str | None:
+    def _organization(self, tokens: list[int]) -> str | None:
         """The code of an organisation or state institution named in the phrase:
         "IGO" for international organisations, country + sector for institutions."""
-        ents = [self.ent_at[t.i] for t in tokens if t.ent_type_ == "ORG" and t.ent_iob_ != "O"
-                and t.i in self.ent_at]
+        v = self.view
+        ents = [self.ent_at[t] for t in tokens if v.ent_type[t] == "ORG" and v.ent_iob[t] != "O"
+                and t in self.ent_at]
         for ent in dict.fromkeys(ents):
             whole = self._ent_text(ent)
             text = whole[:-2] if whole.endswith(("'s", "’s")) else whole
@@ -286,28 +294,33 @@ class ActorCoder:
         return self.text[self.view.idx[ent[0]]:self.view.end[ent[1] - 1]]
 
     # -- codes -------------------------------------------------------------------------------
-    def refs(self, head: Token) -> list[ActorRef]:
-        """One reference for the phrase, or one per coordinated country word in it."""
-        if head.lemma_.lower() in PARTITIVES:  # "a team of Kenyan negotiators"
-            inner = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
-                          for g in c.children if g.dep_ == "pobj"), None)
+    def refs(self, head: int | Token) -> list[ActorRef]:
+        """One reference for the phrase of ``head`` (a token or its index), or one per
+        coordinated country word in it."""
+        if not isinstance(head, int):
+            head = head.i
+        v = self.view
+        if v.lemma[head] in PARTITIVES:  # "a team of Kenyan negotiators"
+            inner = next((g for c in v.children(head) if v.dep[c] == "prep"
+                          and v.lower[c] == "of"
+                          for g in v.children(c) if v.dep[g] == "pobj"), None)
             if inner is not None:
                 return self.refs(inner)
-        if head.pos_ == "NOUN" and head.i not in self.by_token:
+        if v.pos[head] == "NOUN" and head not in self.by_token:
             # "the rivals Arnor and Rohan": the names in apposition say who
-            appos = [a for a in head.children if a.dep_ == "appos" and a.pos_ == "PROPN"]
+            appos = [a for a in v.children(head) if v.dep[a] == "appos" and v.pos[a] == "PROPN"]
             if appos:
-                return [r for a in appos for t in (a, *a.conjuncts) for r in self.refs(t)]
+                return [r for a in appos for t in (a, *v.conjuncts(a)) for r in self.refs(t)]
         tokens = self.phrase(head)
-        start = tokens[0].idx
-        end = tokens[-1].idx + len(tokens[-1].text)
-        text = self.text[start:end] if len(tokens) < 40 else head.text
-        actor = self.by_token.get(head.i)
-        named = head.ent_type_ in _NAMED_LABELS or head.pos_ == "PROPN"
+        start = v.idx[tokens[0]]
+        end = v.end[tokens[-1]]
+        text = self.text[start:end] if len(tokens) < 40 else v.tok_text(head)
+        actor = self.by_token.get(head)
+        ent_type = v.ent_type[head]
+        named = ent_type in _NAMED_LABELS or v.pos[head] == "PROPN"
         countries = self._countries(head, tokens)
-        word_sector = self._sector_of_words(head, tokens) if head.ent_type_ != "GPE" \
-            else None
-        coordinated = [c for c, tok in countries if tok.dep_ == "conj"]
+        word_sector = self._sector_of_words(head, tokens) if ent_type != "GPE" else None
+        coordinated = [c for c, tok in countries if v.dep[tok] == "conj"]
         if coordinated and len(countries) > 1:
             codes = list(dict.fromkeys(c for c, _ in countries))
             return [ActorRef(text, c + (word_sector or ""), actor.id if actor else None,
@@ -321,7 +334,7 @@ class ActorCoder:
             return [ActorRef(text, code, actor.id, start, end, _known(actor))]
         country = countries[0][0] if countries else None
         sector = word_sector
-        if country and head.ent_type_ == "GPE" and self._is_capital(country, text):
+        if country and ent_type == "GPE" and self._is_capital(country, text):
             sector = "GOV"
         if country is None and sector is None and named:
             inst = self._lookup("institution_for", text)
@@ -333,8 +346,8 @@ class ActorCoder:
                     sector = ROLE_SECTORS.get(organization.role)
         return [ActorRef(text, _join(country, sector), None, start, end, named)]
 
-    def _actor_code(self, actor: Any, head: Token, word_sector: str | None,
-                    countries: list[tuple[str, Token]]) -> str | None:
+    def _actor_code(self, actor: Any, head: int, word_sector: str | None,
+                    countries: list[tuple[str, int]]) -> str | None:
         country = getattr(actor, "country", None) or (countries[0][0] if countries else None)
         role = getattr(actor, "role", None)
         sector: str | None

@@ -93,9 +93,14 @@ class _Decision:
     code: str
     target: tuple[str, ...]
     reciprocal: bool
-    action: Token | None = None  # the governed verb whose code this one derives from
+    action: int | None = None  # the governed verb whose code this one derives from
     prefer_action_target: bool = False
     consumed: list[int] = field(default_factory=list)
+
+
+# Tokens are token indices read on the Doc's token table (evenhand.pipeline._view, ``v``):
+# the same attributes Token objects give, without making one per look.
+_NOMINAL = ("NOUN", "PROPN", "PRON", "NUM", "X")
 
 
 class EventCoder:
@@ -111,11 +116,10 @@ class EventCoder:
 
     # -- the dictionary, on the parse ---------------------------------------------------------
     def entry(self, verb: Token) -> VerbEntry | None:
-        return self._entry_at(_view(verb.doc), verb.i)
+        return self._entry(_view(verb.doc), verb.i)
 
-    def _entry_at(self, v: Any, i: int) -> VerbEntry | None:
-        """The entry of token ``i`` (on the Doc's token table): "lemma particle", else the
-        lemma."""
+    def _entry(self, v: Any, i: int) -> VerbEntry | None:
+        """The entry of token ``i``: "lemma particle", else the lemma."""
         verbs = self.dictionary.verbs
         lemma = v.lemma[i]
         if lemma in self._phrasal:
@@ -128,179 +132,208 @@ class EventCoder:
 
     @staticmethod
     def objects(verb: Token) -> list[Token]:
-        heads = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")
-                 and c.pos_ in ("NOUN", "PROPN", "PRON", "NUM", "X")]
-        return [t for h in heads for t in (h, *h.conjuncts)]
+        doc = verb.doc
+        return [doc[i] for i in EventCoder._objects(_view(doc), verb.i)]
 
     @staticmethod
-    def _keys(tok: Token) -> list[str]:
-        lemma = tok.lemma_.lower()
+    def _objects(v: Any, verb: int) -> list[int]:
+        heads = [c for c in v.children(verb) if v.dep[c] in ("dobj", "nsubjpass")
+                 and v.pos[c] in _NOMINAL]
+        return [t for h in heads for t in (h, *v.conjuncts(h))]
+
+    @staticmethod
+    def _keys(v: Any, tok: int) -> list[str]:
+        lemma = v.lemma[tok]
         keys = [lemma]
-        mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod")]
+        mods = [c for c in v.lefts(tok) if v.dep[c] in ("compound", "amod")]
         if mods:
-            keys.insert(0, f"{mods[-1].lemma_.lower()} {lemma}")
+            keys.insert(0, f"{v.lemma[mods[-1]]} {lemma}")
         if lemma.endswith("s") and len(lemma) > 4:  # "talks", "arms" kept plural by spaCy
             keys.append(lemma[:-1])
-        if mods and mods[-1].dep_ == "compound" and lemma in _HOLDER_NOUNS:
-            keys.append(mods[-1].lemma_.lower())  # "aid deliveries", "mediation effort"
+        if mods and v.dep[mods[-1]] == "compound" and lemma in _HOLDER_NOUNS:
+            keys.append(v.lemma[mods[-1]])  # "aid deliveries", "mediation effort"
         return keys
 
     def noun_code(self, tokens: Iterable[Token]) -> str | None:
+        tokens = list(tokens)
+        if not tokens:
+            return None
+        return self._noun_code(_view(tokens[0].doc), [t.i for t in tokens])
+
+    def _noun_code(self, v: Any, tokens: Iterable[int]) -> str | None:
         for tok in tokens:
-            code = self.dictionary.noun(*self._keys(tok))
+            code = self.dictionary.noun(*self._keys(v, tok))
             if code:
                 return code
-            if tok.ent_type_ == "MONEY":  # "gave $3 million to ...": money is economic aid
+            if v.ent_type[tok] == "MONEY":  # "gave $3 million to ...": money is economic aid
                 code = self.dictionary.noun("money")
                 if code:
                     return code
-            if tok.pos_ in ("NOUN", "NUM"):  # "a new round of talks", "tons of aid"
-                for prep in tok.children:
-                    if prep.dep_ == "prep" and prep.lower_ == "of":
-                        code = self.noun_code(c for c in prep.children if c.dep_ == "pobj")
+            if v.pos[tok] in ("NOUN", "NUM"):  # "a new round of talks", "tons of aid"
+                for prep in v.children(tok):
+                    if v.dep[prep] == "prep" and v.lower[prep] == "of":
+                        code = self._noun_code(v, (c for c in v.children(prep)
+                                                   if v.dep[c] == "pobj"))
                         if code:
                             return code
         return None
 
-    def _preps(self, verb: Token, objects: Sequence[Token], word: str) -> list[Token]:
+    def _preps(self, v: Any, verb: int, objects: Sequence[int], word: str) -> list[int]:
         """Objects of preposition ``word`` on the verb or on its objects."""
-        out: list[Token] = []
+        out: list[int] = []
+        dep = v.dep
         for holder in (verb, *objects):
-            for prep in holder.children:
-                if prep.dep_ in ("prep", "dative", "agent") and prep.lower_ == word:
-                    for g in prep.children:
+            for prep in v.children(holder):
+                if dep[prep] in ("prep", "dative", "agent") and v.lower[prep] == word:
+                    for g in v.children(prep):
                         # "called on Wednesday" is no "call on": dates are not objects
-                        if g.dep_ in ("pobj", "pcomp") and g.ent_type_ not in ("DATE", "TIME"):
-                            out.extend((g, *g.conjuncts))
+                        if dep[g] in ("pobj", "pcomp") and v.ent_type[g] not in ("DATE",
+                                                                                "TIME"):
+                            out.extend((g, *v.conjuncts(g)))
         return out
 
-    def _object_keys(self, objects: Sequence[Token]) -> list[str]:
+    def _object_keys(self, v: Any, objects: Sequence[int]) -> list[str]:
         """Keys of the objects and of their "of" complements ("a state of emergency")."""
-        keys = [k for o in objects for k in self._keys(o)]
+        keys = [k for o in objects for k in self._keys(v, o)]
         for o in objects:
-            for prep in o.children:
-                if prep.dep_ == "prep" and prep.lower_ == "of":
-                    keys += [k for g in prep.children if g.dep_ == "pobj"
-                             for k in self._keys(g)]
+            for prep in v.children(o):
+                if v.dep[prep] == "prep" and v.lower[prep] == "of":
+                    keys += [k for g in v.children(prep) if v.dep[g] == "pobj"
+                             for k in self._keys(v, g)]
         return keys
 
-    def _matches(self, p: Pattern, verb: Token, objects: Sequence[Token]) -> bool:
+    def _matches(self, v: Any, p: Pattern, verb: int, objects: Sequence[int]) -> bool:
         if p.obj is not None and not (objects if "*" in p.obj else any(
-                k in p.obj for k in self._object_keys(objects))):
+                k in p.obj for k in self._object_keys(v, objects))):
             return False
         if p.prep is not None:
-            pobjs = self._preps(verb, objects, p.prep)
+            pobjs = self._preps(v, verb, objects, p.prep)
             if not pobjs:
                 return False
             if p.pobj is not None and not any(k in p.pobj for o in pobjs
-                                              for k in self._keys(o)):
+                                              for k in self._keys(v, o)):
                 return False
-        if p.xcomp is not None and not any(c.dep_ in ("xcomp", "ccomp") and
-                                           c.lemma_.lower() in p.xcomp for c in verb.children):
+        if p.xcomp is not None and not any(v.dep[c] in ("xcomp", "ccomp") and
+                                           v.lemma[c] in p.xcomp for c in v.children(verb)):
             return False
-        if p.bare and any(c.dep_ == "xcomp" for c in verb.children):
+        if p.bare and any(v.dep[c] == "xcomp" for c in v.children(verb)):
             return False
         if p.subj is not None:
-            subjects = self.subjects(verb)[0]
-            if not any(k in p.subj for s in subjects for k in self._keys(s)):
+            subjects = self._subjects(v, verb)[0]
+            if not any(k in p.subj for s in subjects for k in self._keys(v, s)):
                 return False
-        return p.subtree is None or any(t.lemma_.lower() in p.subtree for t in verb.subtree)
+        return p.subtree is None or any(v.lemma[t] in p.subtree for t in v.subtree(verb))
 
     def decide(self, verb: Token, depth: int = 0) -> _Decision | None:
         """The code of ``verb`` (None when it codes nothing), the target slots to use and
-        the governed action it was derived from."""
-        entry = self.entry(verb)
+        the governed action it was derived from (a token index)."""
+        return self._decide(_view(verb.doc), verb.i, depth)
+
+    def _decide(self, v: Any, verb: int, depth: int = 0) -> _Decision | None:
+        entry = self._entry(v, verb)
         if entry is None:
             return None
-        objects = self.objects(verb)
+        objects = self._objects(v, verb)
         for p in entry.patterns:
-            if not self._matches(p, verb, objects):
+            if not self._matches(v, p, verb, objects):
                 continue
             reciprocal = entry.reciprocal if p.reciprocal is None else p.reciprocal
             if p.kind is not None:
-                return self._kind(verb, p.kind, p.target or entry.target, reciprocal,
+                return self._kind(v, verb, p.kind, p.target or entry.target, reciprocal,
                                   objects, depth)
             if p.code is None:
                 return None  # a blocking pattern: "met the deadline"
-            consumed = [c.i for c in verb.children if p.xcomp and c.dep_ in ("xcomp", "ccomp")]
+            consumed = [c for c in v.children(verb)
+                        if p.xcomp and v.dep[c] in ("xcomp", "ccomp")]
             return _Decision(p.code, p.target or entry.target, reciprocal, consumed=consumed)
         if entry.kind is not None:
-            return self._kind(verb, entry.kind, entry.target, entry.reciprocal, objects, depth)
+            return self._kind(v, verb, entry.kind, entry.target, entry.reciprocal, objects,
+                              depth)
         if entry.light:
-            code = self.noun_code(objects) or self.noun_code(self._preps(verb, (), "in"))
+            code = self._noun_code(v, objects) or self._noun_code(
+                v, self._preps(v, verb, (), "in"))
             if code:
                 return _Decision(code, entry.target, entry.reciprocal)
         if entry.code is not None:
             return _Decision(entry.code, entry.target, entry.reciprocal)
         return None
 
-    def _kind(self, verb: Token, kind: str, target: tuple[str, ...], reciprocal: bool,
-              objects: Sequence[Token], depth: int) -> _Decision:
-        action = next((c for c in verb.children if c.dep_ in ("xcomp", "ccomp")
-                       and c.pos_ in ("VERB", "AUX")), None)
+    def _kind(self, v: Any, verb: int, kind: str, target: tuple[str, ...], reciprocal: bool,
+              objects: Sequence[int], depth: int) -> _Decision:
+        action = next((c for c in v.children(verb) if v.dep[c] in ("xcomp", "ccomp")
+                       and v.pos[c] in ("VERB", "AUX")), None)
         action_code: str | None = None
         if action is not None and depth < 2:
-            sub = self.decide(action, depth + 1)
+            sub = self._decide(v, action, depth + 1)
             if sub is not None:
                 action_code = sub.code
         if action_code is None:
-            action_code = self.noun_code(objects) or self.noun_code(
-                [*self._preps(verb, objects, "for"), *self._preps(verb, objects, "on")])
+            action_code = self._noun_code(v, objects) or self._noun_code(
+                v, [*self._preps(v, verb, objects, "for"), *self._preps(v, verb, objects, "on")])
         code = self.dictionary.counterpart(kind, action_code)
         return _Decision(code, target, reciprocal, action=action,
                          prefer_action_target=kind in ("intent", "threaten", "refuse"),
-                         consumed=[action.i] if action is not None else [])
+                         consumed=[action] if action is not None else [])
 
     # -- who ----------------------------------------------------------------------------------
+    # (A token's own head is never taken for a stop here: the checks this code grew from
+    # compared new Token objects by identity, which never holds. A sentence root's dep is
+    # "ROOT", which no branch below takes, so it ends there all the same.)
     def subjects(self, verb: Token, hops: int = 0) -> tuple[list[Token], bool]:
         """The source heads of ``verb`` (coordinated ones included) and whether the verb is
         passive (its grammatical subject is then the one acted on)."""
-        passive = any(c.dep_ == "nsubjpass" for c in verb.children)
+        doc = verb.doc
+        heads, passive = self._subjects(_view(doc), verb.i, hops)
+        return [doc[i] for i in heads], passive
+
+    def _subjects(self, v: Any, verb: int, hops: int = 0) -> tuple[list[int], bool]:
+        dep = v.dep
+        children = v.children(verb)
+        passive = any(dep[c] == "nsubjpass" for c in children)
         if passive:
-            agents = [g for c in verb.children if c.dep_ == "agent"
-                      for g in c.children if g.dep_ == "pobj"]
-            return [t for a in agents for t in (a, *a.conjuncts)], True
-        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+            agents = [g for c in children if dep[c] == "agent"
+                      for g in v.children(c) if dep[g] == "pobj"]
+            return [t for a in agents for t in (a, *v.conjuncts(a))], True
+        subj = next((c for c in children if dep[c] in ("nsubj", "csubj")), None)
         if subj is not None:
-            if subj.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
-                subj = verb.head  # "Hamas, which attacked ...": the noun it describes
-            return [subj, *subj.conjuncts], False
-        if hops >= 3 or verb.head is verb:
+            if v.tag[subj] in ("WDT", "WP") and dep[verb] == "relcl":
+                subj = v.head[verb]  # "Hamas, which attacked ...": the noun it describes
+            return [subj, *v.conjuncts(subj)], False
+        if hops >= 3:
             return [], False
-        head = verb.head
-        if verb.dep_ == "xcomp":
-            if head.lemma_.lower() in OBJECT_CONTROL:
-                objs = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+        head = v.head[verb]
+        vdep = dep[verb]
+        if vdep == "xcomp":
+            if v.lemma[head] in OBJECT_CONTROL:
+                objs = [c for c in v.children(head) if dep[c] in ("dobj", "dative")]
                 if objs:
-                    return [objs[0], *objs[0].conjuncts], False
-            return self.subjects(head, hops + 1)[0], False
-        if verb.dep_ in ("acomp", "attr"):
-            return self.subjects(head, hops + 1)[0], False
-        if verb.dep_ in ("conj", "advcl") and head.pos_ in ("VERB", "AUX"):
-            if verb.dep_ == "advcl" and not (verb.tag_ in ("VBG", "VB") or any(
-                    c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
+                    return [objs[0], *v.conjuncts(objs[0])], False
+            return self._subjects(v, head, hops + 1)[0], False
+        if vdep in ("acomp", "attr"):
+            return self._subjects(v, head, hops + 1)[0], False
+        if vdep in ("conj", "advcl") and v.pos[head] in ("VERB", "AUX"):
+            if vdep == "advcl" and not (v.tag[verb] in ("VBG", "VB") or any(
+                    dep[c] == "aux" and v.lower[c] == "to" for c in children)):
                 return [], False
-            sub, sub_passive = self.subjects(head, hops + 1)
+            sub, sub_passive = self._subjects(v, head, hops + 1)
             return (sub, False) if not sub_passive else ([], False)
-        if verb.dep_ == "relcl" and any(c.tag_ in ("WDT", "WP") for c in verb.children):
-            return [head, *head.conjuncts], False
+        if vdep == "relcl" and any(v.tag[c] in ("WDT", "WP") for c in children):
+            return [head, *v.conjuncts(head)], False
         return [], False
 
-    def _antecedent(self, pron: Token) -> Token | None:
+    def _antecedent(self, v: Any, pron: int) -> int | None:
         """A pronoun's referent within its sentence: the subject of the clause that governs
         it ("Norway says *it* is ready to mediate")."""
-        low = pron.lower_
-        cursor = pron.head
+        low = v.lower[pron]
+        cursor = v.head[pron]
         for _ in range(4):
-            if cursor.head is cursor:
+            if v.dep[cursor] not in ("ccomp", "conj", "advcl", "xcomp", "relcl"):
                 return None
-            if cursor.dep_ not in ("ccomp", "conj", "advcl", "xcomp", "relcl"):
-                return None
-            cursor = cursor.head
-            subj = next((c for c in cursor.children if c.dep_ == "nsubj"), None)
-            if subj is None or subj.pos_ == "PRON":
+            cursor = v.head[cursor]
+            subj = next((c for c in v.children(cursor) if v.dep[c] == "nsubj"), None)
+            if subj is None or v.pos[subj] == "PRON":
                 continue
-            person = subj.ent_type_ == "PERSON"
+            person = v.ent_type[subj] == "PERSON"
             if low in PERSON_PRONOUNS and not person:
                 continue
             if low in GROUP_PRONOUNS and person and low in ("it", "its"):
@@ -308,40 +341,48 @@ class EventCoder:
             return subj
         return None
 
-    def _refs(self, coder: ActorCoder, head: Token, quote_actor: Any | None) -> list[ActorRef]:
-        if head.pos_ != "PRON" or head.i in coder.by_token:
+    def _refs(self, coder: ActorCoder, head: int, quote_actor: Any | None) -> list[ActorRef]:
+        v = coder.view
+        if v.pos[head] != "PRON" or head in coder.by_token:
             return coder.refs(head)
-        low = head.lower_
-        start, end = head.idx, head.idx + len(head.text)
+        low = v.lower[head]
+        start, end = v.idx[head], v.end[head]
+        text = v.tok_text(head)
         if low in SPEAKER_PRONOUNS and quote_actor is not None:
             code = coder._actor_code(quote_actor, head, None, [])
-            return [ActorRef(head.text, code, quote_actor.id, start, end, True)]
-        antecedent = self._antecedent(head) if low in PERSON_PRONOUNS | GROUP_PRONOUNS \
+            return [ActorRef(text, code, quote_actor.id, start, end, True)]
+        antecedent = self._antecedent(v, head) if low in PERSON_PRONOUNS | GROUP_PRONOUNS \
             else None
         if antecedent is None:
             return []
-        return [ActorRef(head.text, ref.code, ref.actor, start, end, ref.named)
+        return [ActorRef(text, ref.code, ref.actor, start, end, ref.named)
                 for ref in coder.refs(antecedent)]
 
     # -- whether it happened ------------------------------------------------------------------
     def mode(self, verb: Token, hops: int = 0) -> str | None:
-        aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "advmod")]
-        if any(c.dep_ == "neg" or c.lower_ in NEGATORS for c in aux):
+        return self._mode(_view(verb.doc), verb.i, hops)
+
+    def _mode(self, v: Any, verb: int, hops: int = 0) -> str | None:
+        dep, lower = v.dep, v.lower
+        children = v.children(verb)
+        aux = [c for c in children if dep[c] in ("aux", "auxpass", "neg", "advmod")]
+        if any(dep[c] == "neg" or lower[c] in NEGATORS for c in aux):
             return "negated"
-        marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
-        if any(c.lower_ in HYPOTHETICAL_MODALS for c in aux) or marks & {"if", "unless",
+        marks = {lower[c] for c in children if dep[c] == "mark"}
+        if any(lower[c] in HYPOTHETICAL_MODALS for c in aux) or marks & {"if", "unless",
                                                                         "whether"}:
             return "hypothetical"
-        if any(c.lower_ in INTENDED_MODALS for c in aux):
+        if any(lower[c] in INTENDED_MODALS for c in aux):
             return "intended"
-        if hops >= 3 or verb.head is verb:
+        if hops >= 3:
             return None
-        head = verb.head
-        lemma = head.lemma_.lower()
-        if verb.dep_ == "xcomp":
+        head = v.head[verb]
+        lemma = v.lemma[head]
+        vdep = dep[verb]
+        if vdep == "xcomp":
             if lemma in NEGATING_GOVERNORS:
                 return "negated"
-            governed = self.mode(head, hops + 1)
+            governed = self._mode(v, head, hops + 1)
             if governed == "negated":
                 return "negated"
             if governed == _PURPOSE:
@@ -351,22 +392,21 @@ class EventCoder:
             if lemma in INTENT_GOVERNORS:
                 return "intended"
             return governed
-        if verb.dep_ == "ccomp" and lemma in DENYING:
+        if vdep == "ccomp" and lemma in DENYING:
             return "negated"
-        if verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
-                                        for c in verb.children):
+        if vdep == "advcl" and any(dep[c] == "aux" and lower[c] == "to" for c in children):
             return _PURPOSE  # "sent troops to help"
-        if verb.dep_ == "acl" and lemma in ("plan", "intention", "bid", "effort", "decision",
-                                             "attempt", "move", "readiness", "willingness"):
+        if vdep == "acl" and lemma in ("plan", "intention", "bid", "effort", "decision",
+                                       "attempt", "move", "readiness", "willingness"):
             return "intended"
-        if verb.dep_ in ("acl", "ccomp") and head.pos_ == "NOUN" and lemma in _WISHES:
+        if vdep in ("acl", "ccomp") and v.pos[head] == "NOUN" and lemma in _WISHES:
             return "hypothetical"  # "its demand that the US ease sanctions"
-        if verb.dep_ == "ccomp":  # "to help Mali fight": as planned as what governs it
-            governed = self.mode(head, hops + 1)
+        if vdep == "ccomp":  # "to help Mali fight": as planned as what governs it
+            governed = self._mode(v, head, hops + 1)
             return _PURPOSE if governed in ("intended", _PURPOSE) else \
                 governed if governed == "hypothetical" else None
-        if verb.dep_ == "conj":
-            return self.mode(head, hops + 1)
+        if vdep == "conj":
+            return self._mode(v, head, hops + 1)
         return None
 
     # -- the Doc ------------------------------------------------------------------------------
@@ -375,36 +415,36 @@ class EventCoder:
         """The events of ``doc``. ``keep_uncoded``: also those where neither side is an
         actor evenhand can code or name ("a car bomb killed ..."), which a report leaves
         out but a sentence classifier can use."""
+        from ..pipeline._view import C_DEP, C_POS
+
         actors = list(actors)
         coder = ActorCoder(doc, actors, self.kb, self._memo)
+        v = coder.view
         by_id = {a.id: a for a in actors}
         spans = [(s, e, getattr(q, "actor", None)) for q in quotes
                  for s, e in (getattr(q, "spans", None) or [(q.start, q.end)])]
         # participles that describe a noun ("a convoy heading to the port", "the
         # roadblock set up in 2004") are background, not events the sentence reports
-        from ..pipeline._view import C_DEP, C_POS
-
-        v = _view(doc)
         maybe = (v.has(C_POS, ("VERB", "AUX")) & ~v.has(C_DEP, ("acl",))) | (
             v.has(C_POS, ("ADJ",)) & v.has(C_DEP, ("acomp",)))
         # In text order. (Meant as governors first, so that they consume the actions they
         # govern; but the depth key compared Token objects by identity, which never holds,
         # and came out 50 for every token: text order is what the coder has always used.)
-        verbs = [doc[i] for i in np.flatnonzero(maybe).tolist()
-                 if self._entry_at(v, i) is not None]
+        verbs = [i for i in np.flatnonzero(maybe).tolist() if self._entry(v, i) is not None]
         consumed: set[int] = set()
         events: list[Event] = []
-        verb_of: dict[int, Token] = {}  # id(event) -> its verb
+        verb_of: dict[int, int] = {}  # id(event) -> its verb
         seen: set[tuple[Any, ...]] = set()
         for verb in verbs:
-            if verb.i in consumed:
+            if verb in consumed:
                 continue
-            decision = self.decide(verb)
+            decision = self._decide(v, verb)
             if decision is None:
                 continue
             consumed.update(decision.consumed)
-            claimed = next((a for s, e, a in spans if s <= verb.idx < e), None)
-            for event in self._events(verb, decision, coder, by_id.get(claimed or ""),
+            at = v.idx[verb]
+            claimed = next((a for s, e, a in spans if s <= at < e), None)
+            for event in self._events(v, verb, decision, coder, by_id.get(claimed or ""),
                                       keep_uncoded):
                 event.claimed_by = claimed
                 if event.mode is None and claimed is not None:
@@ -414,28 +454,28 @@ class EventCoder:
                     seen.add(key)
                     events.append(event)
                     verb_of[id(event)] = verb
-        events = _merge_repeats(events, verb_of)
+        events = _merge_repeats(v, events, verb_of)
         events.sort(key=lambda e: (e.trigger[0], e.start))
         return events
 
-    def _events(self, verb: Token, decision: _Decision, coder: ActorCoder,
+    def _events(self, v: Any, verb: int, decision: _Decision, coder: ActorCoder,
                 quote_actor: Any | None, keep_uncoded: bool = False) -> list[Event]:
-        heads, passive = self.subjects(verb)
+        heads, passive = self._subjects(v, verb)
         sources = [r for h in heads for r in self._refs(coder, h, quote_actor)]
-        targets = self._targets(verb, decision, coder, quote_actor, passive)
+        targets = self._targets(v, verb, decision, coder, quote_actor, passive)
         if not any(r.coded for r in targets):
-            targets = self._nearest_target(verb, decision, coder, heads)
+            targets = self._nearest_target(v, verb, decision, coder, heads)
         if not any(r.coded for r in sources) and not any(r.coded for r in targets):
             if not keep_uncoded:
                 return []
             sources, targets = [], []
         code = decision.code
-        mode = self.mode(verb)
+        mode = self._mode(v, verb)
         if mode == _PURPOSE:  # intended, but not announced: no intent code
             mode = "intended"
         elif mode == "intended" and code[:2] not in _SPEECH_ROOTS:
             code = self.dictionary.counterpart("intent", code, default=code)
-        elif mode == "negated" and "04" <= code[:2] <= "08" and _refusing(verb):
+        elif mode == "negated" and "04" <= code[:2] <= "08" and _refusing(v, verb):
             # "will not lift the tariffs": a refusal expressed now, coded as CAMEO does (12x)
             code, mode = self.dictionary.counterpart("refuse", code), None
         who: list[ActorRef | None] = [r for r in sources if r.coded] or [None]
@@ -445,9 +485,8 @@ class EventCoder:
             pairs = [(a, b) for a in who for b in who if a is not b]
         else:
             pairs = [(s, t) for s in who for t in whom]
-        trigger = _trigger(verb)
-        v = _view(verb.doc)
-        s0, s1 = v.sent_bounds(verb.i)
+        trigger = _trigger(v, verb)
+        s0, s1 = v.sent_bounds(verb)
         sent_start, sent_end = v.idx[s0], v.end[s1 - 1]
         out = []
         for source, target in pairs:
@@ -460,38 +499,40 @@ class EventCoder:
                              mode=mode, sentence=(sent_start, sent_end)))
         return out
 
-    def _nearest_target(self, verb: Token, decision: _Decision, coder: ActorCoder,
-                        sources: Sequence[Token]) -> list[ActorRef]:
+    def _nearest_target(self, v: Any, verb: int, decision: _Decision, coder: ActorCoder,
+                        sources: Sequence[int]) -> list[ActorRef]:
         """When no slot names a target: the first actor named in the verb's objects and
         prepositional phrases ("welcomed *Reagan's* statement", "a mission between
         *Syria* and ..."), as PETRARCH takes the first actor after the verb."""
         if decision.reciprocal:
             return []
-        skip = {t.i for s in sources for t in s.subtree}
-        holders = [c for c in verb.children if c.dep_ in _TARGET_HOLDERS and c.i > verb.i]
+        skip = {t for s in sources for t in v.subtree(s)}
+        holders = [c for c in v.children(verb) if v.dep[c] in _TARGET_HOLDERS and c > verb]
         if decision.action is not None:
-            holders += [c for c in decision.action.children if c.dep_ in _TARGET_HOLDERS]
+            holders += [c for c in v.children(decision.action)
+                        if v.dep[c] in _TARGET_HOLDERS]
+        dep, pos, ent_type = v.dep, v.pos, v.ent_type
         for holder in holders:
-            for tok in holder.subtree:
-                if tok.i in skip or tok.ent_type_ in _NOT_TARGETS or tok.pos_ not in (
-                        "PROPN", "NOUN") or tok.dep_ in ("compound", "npadvmod"):
+            for tok in v.subtree(holder):
+                if tok in skip or ent_type[tok] in _NOT_TARGETS or pos[tok] not in (
+                        "PROPN", "NOUN") or dep[tok] in ("compound", "npadvmod"):
                     continue
-                if tok.dep_ not in ("poss", "pobj", "dobj", "appos", "conj", "dative",
+                if dep[tok] not in ("poss", "pobj", "dobj", "appos", "conj", "dative",
                                     "nsubjpass"):
                     continue
                 # a named actor with a country (or an IGO), not "3,200 soldiers": the
                 # verb's own object is often what is sent or given, not to whom
                 refs = [r for r in coder.refs(tok) if r.code and not r.code.startswith("-")]
                 if refs:
-                    return [r for t in (tok, *tok.conjuncts) for r in coder.refs(t)
+                    return [r for t in (tok, *v.conjuncts(tok)) for r in coder.refs(t)
                             if r.code and not r.code.startswith("-")]
         return []
 
-    def _targets(self, verb: Token, decision: _Decision, coder: ActorCoder,
+    def _targets(self, v: Any, verb: int, decision: _Decision, coder: ActorCoder,
                  quote_actor: Any | None, passive: bool) -> list[ActorRef]:
-        places: list[tuple[Token, tuple[str, ...]]] = [(verb, decision.target)]
+        places: list[tuple[int, tuple[str, ...]]] = [(verb, decision.target)]
         if decision.action is not None:
-            sub = self.decide(decision.action, 1)
+            sub = self._decide(v, decision.action, 1)
             action_slots = sub.target if sub is not None else ("dobj", "with", "to")
             if decision.prefer_action_target:
                 places.insert(0, (decision.action, action_slots))
@@ -499,21 +540,22 @@ class EventCoder:
                 # "demanded that Chile free ...": the one asked is the clause's subject
                 places.append((decision.action, ("nsubj",)))
                 places.append((decision.action, action_slots))
+        dep = v.dep
         for holder, slots in places:
-            objects = self.objects(holder)
+            objects = self._objects(v, holder)
             for slot in slots:
                 if slot == "dobj":
-                    heads = [o for o in objects if not (passive and holder is verb
-                                                        and o.dep_ != "nsubjpass")]
+                    heads = [o for o in objects if not (passive and holder == verb
+                                                        and dep[o] != "nsubjpass")]
                 elif slot == "nsubj":
-                    heads = [c for c in holder.children if c.dep_ == "nsubj"]
-                    heads += [t for h in heads for t in h.conjuncts]
+                    heads = [c for c in v.children(holder) if dep[c] == "nsubj"]
+                    heads += [t for h in heads for t in v.conjuncts(h)]
                 elif slot == "dative":
-                    heads = [c for c in holder.children if c.dep_ == "dative" and
-                             c.pos_ in ("NOUN", "PROPN", "PRON")]
-                    heads += [t for h in heads for t in h.conjuncts]
+                    heads = [c for c in v.children(holder) if dep[c] == "dative" and
+                             v.pos[c] in ("NOUN", "PROPN", "PRON")]
+                    heads += [t for h in heads for t in v.conjuncts(h)]
                 else:
-                    heads = self._preps(holder, objects, slot)
+                    heads = self._preps(v, holder, objects, slot)
                 refs = [r for h in heads for r in self._refs(coder, h, quote_actor)]
                 if any(r.coded for r in refs):
                     return refs
@@ -525,17 +567,16 @@ _NOT_TARGETS = frozenset({"DATE", "TIME", "MONEY", "QUANTITY", "CARDINAL", "PERC
                           "ORDINAL", "LOC", "FAC"})
 
 
-def _merge_repeats(events: list[Event], verb_of: dict[int, Token]) -> list[Event]:
+def _merge_repeats(v: Any, events: list[Event], verb_of: dict[int, int]) -> list[Event]:
     """"China sent troops to take part in drills": one event, not one per verb. An event
     whose code and source repeat those of an event of a verb above it is folded into
     that one (which takes its target if it has none)."""
     out: list[Event] = []
     for event in events:
-        verb = verb_of[id(event)]
-        above = {a.i for a in verb.ancestors}
+        above = set(v.ancestors(verb_of[id(event)]))
         parent = next((e for e in events if e is not event and e.code == event.code
                        and _key(e.source) == _key(event.source)
-                       and verb_of[id(e)].i in above), None)
+                       and verb_of[id(e)] in above), None)
         if parent is None:
             out.append(event)
         elif parent.target is None and event.target is not None:
@@ -544,15 +585,15 @@ def _merge_repeats(events: list[Event], verb_of: dict[int, Token]) -> list[Event
     return out
 
 
-def _refusing(verb: Token) -> bool:
+def _refusing(v: Any, verb: int) -> bool:
     """A negated future ("will not", "won't"): a refusal rather than a non-event."""
-    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "neg")}
+    aux = {v.lower[c] for c in v.children(verb) if v.dep[c] in ("aux", "neg")}
     return bool(aux & INTENDED_MODALS) and bool(aux & NEGATORS)
 
 
-def _trigger(verb: Token) -> tuple[int, int]:
-    parts = [verb, *(c for c in verb.children if c.dep_ == "prt")]
-    return min(t.idx for t in parts), max(t.idx + len(t.text) for t in parts)
+def _trigger(v: Any, verb: int) -> tuple[int, int]:
+    parts = [verb, *(c for c in v.children(verb) if v.dep[c] == "prt")]
+    return min(v.idx[t] for t in parts), max(v.end[t] for t in parts)
 
 
 def _view(doc: Doc) -> Any:

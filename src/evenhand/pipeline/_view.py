@@ -182,8 +182,13 @@ class DocView:
             ) -> np.ndarray:
         """Whether each token's ``column`` (C_LOWER, C_POS, ...) is one of ``words``."""
         strings = self.strings
-        return np.isin(self.ids[:, column],
-                       np.array([strings[w] for w in words], dtype=np.uint64))
+        col = self.ids[:, column]
+        if len(words) <= 3:  # cheaper than np.isin for a word or two
+            out = np.zeros(self.n, dtype=bool)
+            for w in words:
+                out |= col == np.uint64(strings[w])
+            return out
+        return np.isin(col, np.array([strings[w] for w in words], dtype=np.uint64))
 
     # -- sentences and entities ----------------------------------------------------------
     @cached_property
@@ -299,6 +304,15 @@ class DocView:
         for word in queue:
             queue.extend(c for c in self.rights(word) if dep[c] == "conj")
         return [w for w in queue if w != i]
+
+    def ancestors(self, i: int) -> list[int]:
+        """``Token.ancestors``: the head, its head, ... up to the root."""
+        head = self.head
+        out: list[int] = []
+        while head[i] != i and len(out) < self.n:
+            i = head[i]
+            out.append(i)
+        return out
 
     def subtree(self, i: int) -> list[int]:
         """``Token.subtree``: the token and its descendants, in the order spaCy yields

@@ -75,6 +75,12 @@ def _name_tokens(v: DocView, start: int, end: int) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 14)
+def _name_words(name: str) -> frozenset[str]:
+    """The lower-cased words of a name."""
+    return frozenset(w.lower() for w in name.split())
+
+
+@lru_cache(maxsize=1 << 14)
 def _unpossessed(word: str) -> str:
     return _POSSESSIVE.sub("", word)
 
@@ -255,7 +261,7 @@ class ActorResolver:
         for actor in reversed(self.actors):
             if lemma in actor.keys or lemma in actor.titles:
                 return actor
-            if any(lemma == w.lower() for w in actor.name.split()):
+            if lemma in _name_words(actor.name):
                 return actor
         return None
 
