@@ -95,15 +95,17 @@ class TokenArrays:
         opens = punct | any_of(arr[:, 2], _OPENING_POS_IDS) | \
             any_of(arr[:, 8], _OPENING_TAG_IDS) | any_of(arr[:, 3], _OPENING_WORD_IDS)
         self.opens: list[bool] = [*opens.tolist(), True]
-        # children: tokens sorted by head, each head's run found by binary search (not a
-        # list per token: that many lasting objects wake the garbage collector)
+        # children, in order: tokens sorted by head, each head's run found by binary search
         order = np.argsort(head, kind="stable")
         by_head = head[order]
         index = np.arange(n, dtype=np.int64)
-        self._order: list[int] = order.tolist()
-        self._kids_lo: list[int] = np.searchsorted(by_head, index, "left").tolist()
-        self._kids_hi: list[int] = np.searchsorted(by_head, index, "right").tolist()
-        self._kids: dict[int, list[int]] = {}
+        ordered: list[int] = order.tolist()
+        self.children: list[list[int]] = [
+            ordered[lo:hi] for lo, hi in zip(np.searchsorted(by_head, index, "left").tolist(),
+                                             np.searchsorted(by_head, index, "right").tolist(),
+                                             strict=True)]
+        for root in np.flatnonzero(head == index).tolist():
+            self.children[root].remove(root)  # a root is its own head
         quote = arr[:, 6].astype(bool)
         self.quotes: list[bool] = quote.tolist()
         # prefix sums: how many quotation marks, verbs, "say"/"tell", entity tokens before
@@ -158,15 +160,8 @@ class TokenArrays:
         return first, last
 
     def kids(self, i: int) -> list[int]:
-        """The children of token ``i``, in order (kept: the caller must not change the list;
-        a token's children are asked for several times per candidate)."""
-        kids = self._kids.get(i)
-        if kids is None:
-            kids = self._order[self._kids_lo[i]:self._kids_hi[i]]
-            if self.head[i] == i:
-                kids.remove(i)  # a root is its own head
-            self._kids[i] = kids
-        return kids
+        """The children of token ``i``, in order (``children[i]``: not to be changed)."""
+        return self.children[i]
 
     def sentence_of(self, i: int) -> tuple[int, int]:
         return self.sent_start[i], self.sent_end[i]
@@ -222,15 +217,16 @@ def _names(strings: StringStore, ids: np.ndarray, lower: bool = False) -> list[s
         return list(map(cache.__getitem__, keys))
     except KeyError:
         pass
-    local = {}
-    for u in set(keys):
-        name = cache.get(u)
-        if name is None:
-            name = strings[u].lower() if lower else strings[u]
-            if len(cache) < 200_000:
-                cache[u] = name
-        local[u] = name
+    if len(cache) < _MAX_NAMES:
+        for u in set(keys).difference(cache):  # the new ones only
+            cache[u] = strings[u].lower() if lower else strings[u]
+        return list(map(cache.__getitem__, keys))
+    local = {u: cache.get(u) or (strings[u].lower() if lower else strings[u])
+             for u in set(keys)}
     return list(map(local.__getitem__, keys))
+
+
+_MAX_NAMES = 200_000
 
 
 ARRAYS_KEY = "evenhand_token_arrays"

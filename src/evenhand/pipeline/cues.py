@@ -107,7 +107,7 @@ def subject_of(verb: Token) -> Token | None:
 def subject_index(a: TokenArrays, v: int) -> int | None:
     dep_of = a.dep
     for _ in range(4):
-        kids = a.kids(v)
+        kids = a.children[v]
         for c in kids:
             if dep_of[c] in _SUBJECTS:
                 if a.tag[c] in ("WP", "WDT") and dep_of[v] == "relcl":
@@ -136,7 +136,7 @@ def subject_index(a: TokenArrays, v: int) -> int | None:
 
 def _first_kid(a: TokenArrays, i: int, deps: tuple[str, ...]) -> int | None:
     dep = a.dep
-    for c in a.kids(i):
+    for c in a.children[i]:
         if dep[c] in deps:
             return c
     return None
@@ -147,7 +147,7 @@ _Complement = tuple[str, int, int, int | None]
 
 
 def _complement(a: TokenArrays, v: int) -> _Complement:
-    kids = a.kids(v)
+    kids = a.children[v]
     dep = a.dep
     deps = [dep[c] for c in kids]
     # a clause after the verb first: one before it is the content only when there is none
@@ -214,14 +214,14 @@ def _noun_claim(a: TokenArrays, n: int) -> tuple[str, int, int] | None:
 
 
 def _noun_claim_of(a: TokenArrays, n: int, poss: int) -> tuple[str, int, int] | None:
-    kids = [c for c in a.kids(n) if c > n]
+    kids = [c for c in a.children[n] if c > n]
     for c in kids:
         if a.dep[c] in ("acl", "ccomp") and any(
-                a.dep[m] == "mark" and a.lower[m] == "that" for m in a.kids(c)):
+                a.dep[m] == "mark" and a.lower[m] == "that" for m in a.children[c]):
             return "noun_that", poss, c
     for c in kids:
         if a.dep[c] == "acl" and a.tag[c] == "VB" and any(
-                a.dep[m] == "aux" and a.lower[m] == "to" for m in a.kids(c)):
+                a.dep[m] == "aux" and a.lower[m] == "to" for m in a.children[c]):
             return "noun_to", poss, c
     for c in kids:
         if a.dep[c] == "prep" and a.lower[c] in _NOUN_PREPS:
@@ -240,7 +240,7 @@ def _predicate(a: TokenArrays, w: int) -> tuple[str, int, int] | None:
         return None
     kind = "adj" if a.pos[w] == "ADJ" else "attr"
     copula = a.head[w]
-    kids = [c for c in a.kids(w) if c > w]
+    kids = [c for c in a.children[w] if c > w]
     for c in kids:
         if a.dep[c] in ("ccomp", "xcomp"):
             return f"{kind}_{a.dep[c]}", copula, c
@@ -251,7 +251,7 @@ def _predicate(a: TokenArrays, w: int) -> tuple[str, int, int] | None:
                 return f"{kind}_prep:{a.lower[c]}", copula, pobj
     if kind == "adj":
         # "it is clear that ...": the clause hangs on the copula
-        for c in a.kids(copula):
+        for c in a.children[copula]:
             if a.dep[c] == "ccomp" and c > w:
                 return "adj_ccomp", copula, c
     return None
@@ -387,7 +387,7 @@ def _features(cand: Candidate, f: dict[str, Any]) -> list[Any]:
             _LEX_OF[lemma] = lexicons
     for name in lexicons:
         feats += [f["lex="].get(name, 0.0), f["lex_dep="].get(name, _NONE).get(comp_dep, 0.0)]
-    kids = a.kids(v)
+    kids = a.children[v]
     kid_deps = [dep[k] for k in kids]
     if "neg" in kid_deps:
         feats.append(f["neg"])
@@ -443,7 +443,7 @@ def _context_features(a: TokenArrays, v: int, s: int, cand: Candidate, kids: lis
     for child in kids:
         d = dep[child]
         if d == "prep" and not first <= child <= last:
-            for x in a.kids(child):
+            for x in a.children[child]:
                 if dep[x] == "pobj":
                     what = lemma[x] if pos[x] == "NOUN" else (ent[x] or pos[x])
                     feats.append(f["vprep="].get(lower[child], _NONE).get(what, 0.0))
@@ -455,7 +455,7 @@ def _context_features(a: TokenArrays, v: int, s: int, cand: Candidate, kids: lis
         elif d == "aux":
             feats.append(f["aux="].get(lower[child], 0.0))
     if comp_head is not None and comp_dep == "dobj":
-        for child in a.kids(comp_head):
+        for child in a.children[comp_head]:
             d = dep[child]
             if d == "poss":
                 feats.append(f["obj_poss"])

@@ -18,7 +18,7 @@ the text the Doc was made from.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -138,7 +138,7 @@ def _speaker_indices(doc: Doc, a: TokenArrays, s: int) -> list[int]:
     drop: set[int] = set()
     dep = a.dep
     # Token.children: the tokens between the edges whose head it is
-    for child in a.kids(s):
+    for child in a.children[s]:
         if s < child <= hi and dep[child] in _SPEAKER_DROP:
             drop.update(t.i for t in doc[child].subtree)
     tokens: Sequence[int] = range(lo, hi + 1)
@@ -165,8 +165,15 @@ def _speaker_span(doc: Doc, a: TokenArrays, s: int) -> tuple[int, int]:
 
 def _cue_span(a: TokenArrays, v: int) -> tuple[int, int]:
     """The characters of a cue word and its particles ("*called for*", "*set out*")."""
-    parts = [v, *(c for c in a.kids(v) if a.dep[c] == "prt")]
-    return a.idx[min(parts)], a.end[max(parts)]
+    lo = hi = v
+    dep = a.dep
+    for c in a.children[v]:
+        if dep[c] == "prt":
+            if c < lo:
+                lo = c
+            elif c > hi:
+                hi = c
+    return a.idx[lo], a.end[hi]
 
 
 class QuoteFinder:
@@ -185,13 +192,16 @@ class QuoteFinder:
         found: list[Quote] = []
         a = token_arrays(doc)
         inside = _PartIndex(parts or [])
+        # the tokens with a particle ("called *for*"): the others' cue is the word alone
+        particles = set(a.head_array[a.dep_ids == _PRT].tolist())
         for i in _cue_positions(a):
             if _according_to(a, i):
                 if not inside(a.idx[i], a.end[i + 1]):
                     q = self._according(doc[i])
                     if q:
                         found.append(q)
-            elif not inside(*_cue_span(a, i)):
+            elif not (inside(*_cue_span(a, i)) if i in particles else
+                      inside(a.idx[i], a.end[i])):
                 q = self._verb_cue(doc, a, i)
                 if q:
                     found.append(q)
@@ -624,8 +634,8 @@ def _cue_positions(a: TokenArrays) -> list[int]:
 
 
 _VERB_POS, _AUX_DEPS = string_ids(("VERB", "AUX")), string_ids(("aux", "auxpass"))
-_NOUN, _ADJ, _POSS, _ATTR, _ACOMP, _ACCORDING, _TO = (
-    get_string_id(w) for w in ("NOUN", "ADJ", "poss", "attr", "acomp", "according", "to"))
+_NOUN, _ADJ, _POSS, _ATTR, _ACOMP, _ACCORDING, _TO, _PRT = (
+    get_string_id(w) for w in ("NOUN", "ADJ", "poss", "attr", "acomp", "according", "to", "prt"))
 
 
 def _according_to(a: TokenArrays, i: int) -> bool:
@@ -638,12 +648,15 @@ def _drop_doubtful_nested(quotes: list[Quote], threshold: float) -> list[Quote]:
     if threshold <= 0:
         return quotes
     out = []
+    # by start: the quotes that may hold q are those starting at or before it
+    spans = sorted(((o.start, o.end, o.speaker_head, o) for o in quotes), key=lambda x: x[0])
+    starts = [x[0] for x in spans]
     for q in quotes:
-        if q.score is not None and q.score < threshold and any(
-                o is not q and o.start <= q.start and q.end <= o.end and
-                (o.start, o.end) != (q.start, q.end) and o.speaker_head != q.speaker_head
-                for o in quotes):
-            continue
+        if q.score is not None and q.score < threshold:
+            qs, qe, qh = q.start, q.end, q.speaker_head
+            if any(qe <= oe and (os != qs or oe != qe) and oh != qh and o is not q
+                   for os, oe, oh, o in spans[:bisect_right(starts, qs)]):
+                continue
         out.append(q)
     return out
 
