@@ -324,3 +324,83 @@ def test_token_arrays_agree_with_the_parse(nlp: Language) -> None:
         assert a.kids(tok.i) == [c.i for c in tok.children]
         assert (a.left[tok.i], a.right[tok.i]) == (tok.left_edge.i, tok.right_edge.i)
         assert a.sentence_of(tok.i) == (tok.sent.start, tok.sent.end)
+    assert a.lemma[tok.i] == tok.lemma_.lower() and a.ent[tok.i] == tok.ent_type_
+    assert a.quoted(0, len(doc)) is False and a.verb_cum[-1] == sum(
+        t.pos_ in ("VERB", "AUX") for t in doc)
+
+
+def test_weight_tables_look_up_what_the_feature_names_name() -> None:
+    from evenhand.pipeline.bounds import feature_names, feature_weights
+
+    templates = (("flag", 0), ("one=", 1), ("two=", 2), ("c|three=", 3), ("bare|", 1))
+    weights = {"flag": 0.5, "one=a|b": 1.0, "two=x|y": 2.0, "two=|||": 3.0,
+               "c|three=p|q|r": 4.0, "bare|ccomp": 5.0, "one=": 6.0, "unrelated": 7.0}
+    names, tables = feature_names(templates), feature_weights(weights, templates)
+    assert names["flag"] == "flag" and tables["flag"] == 0.5
+    lookups = [("one=", ("a|b",)), ("one=", ("",)), ("one=", ("zz",)), ("two=", ("x", "y")),
+               ("two=", ("|", "|")), ("two=", ("", "||")), ("two=", ("||", "")),
+               ("two=", ("x", "z")), ("c|three=", ("p", "q", "r")), ("c|three=", ("p", "q|r")),
+               ("bare|", ("ccomp",))]
+    for name, values in lookups:
+        made, weight = names[name], tables[name]
+        for v in values[:-1]:
+            made, weight = made.get(v), weight.get(v, {})
+        # a "|" inside a value is ambiguous in the name: every reading finds its weight
+        assert weight.get(values[-1], 0.0) == weights.get(made.get(values[-1]), 0.0), values
+
+
+def test_line_anchored_patterns_match_as_finditer_does() -> None:
+    from evenhand.pipeline.quotes import _DASH_SIGNED, _TRANSCRIPT, _line_matches
+
+    text = ("TAPPER: And obviously, you're right about that.\nQ: Did the service work?\n\n"
+            "“We will win this,” ― Ann Lee\n\"Again and again\" -- Bob Stone.\nNevada: x y z w\n"
+            "A: yes it did, really it did.\n")
+    for pattern in (_DASH_SIGNED, _TRANSCRIPT):
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert expected and [m.span() for m in _line_matches(pattern, text)] == expected
+
+
+def test_part_index_finds_the_spans_strictly_inside_a_part() -> None:
+    from evenhand.pipeline.quotes import _PartIndex
+
+    parts = [(10, 20), (5, 8), (30, 60), (32, 40)]
+    inside = _PartIndex(parts)
+    for start in range(0, 70):
+        for end in range(start, 70, 3):
+            assert inside(start, end) == any(ps < start and end < pe for ps, pe in parts)
+
+
+def test_scores_from_weight_tables_equal_those_of_the_feature_names(nlp: Language) -> None:
+    from itertools import repeat
+
+    from evenhand.pipeline import bounds, cues
+    from evenhand.pipeline.quotes import _cue_positions
+
+    text = ("The minister told reporters on Monday that the talks had failed. Critics, "
+            "who were not surprised, urged the government to resign, according to the "
+            "union's statement. His claim that prices would fall was rejected by the "
+            "central bank, which called for calm. It is clear that the plan was endorsed by "
+            "dozens of papers. “We will not back down,” Anna Lindqvist said.")
+    doc = nlp(text)
+    scorer = cues.CueScorer.load()
+    assert scorer.weights is not None and scorer.spans.active
+    a = bounds.token_arrays(doc)
+    starts = bounds.feature_weights(scorer.spans.start, bounds._START_TEMPLATES)
+    ends = bounds.feature_weights(scorer.spans.end, bounds._END_TEMPLATES)
+    tables = cues.feature_weights(scorer.weights, cues._CUE_TEMPLATES)
+    seen = 0
+    for v in _cue_positions(a):
+        cand = cues.candidate_at(doc, a, v)
+        if cand is None:
+            continue
+        seen += 1
+        assert sum(cues._features(cand, tables)) == sum(
+            map(scorer.weights.get, cand.features, repeat(0.0)))
+        ctx = bounds.BoundaryContext.at(a, v, cand.first, cand.last, cand.comp_dep)
+        for i in bounds.start_positions(ctx):
+            assert sum(bounds._start_features(ctx, [i], starts)[0]) == sum(
+                map(scorer.spans.start.get, bounds.start_features(ctx, i), repeat(0.0)))
+            for e in bounds.end_positions(ctx, i):
+                assert sum(bounds._end_features(ctx, i, [e], ends)[0]) == sum(
+                    map(scorer.spans.end.get, bounds.end_features(ctx, i, e), repeat(0.0)))
+    assert seen >= 8

@@ -310,9 +310,8 @@ def end_positions(ctx: BoundaryContext, start: int) -> list[int]:
         hi = min(hi, ctx.verb - 1)
     if hi < ctx.ce:
         hi = ctx.ce
-    a = ctx.a
-    return [e for e in range(lo, hi + 1)
-            if e == ctx.ce or e >= ctx.sent_end or a.opens[e + 1]]
+    ce, sent_end, opens = ctx.ce, ctx.sent_end, ctx.a.opens
+    return [e for e in range(lo, hi + 1) if e == ce or e >= sent_end or opens[e + 1]]
 
 
 def _bucket(d: int) -> str:

@@ -21,6 +21,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TypeVar
 
 import numpy as np
@@ -283,14 +284,18 @@ class QuoteFinder:
                     if any(q.start <= mq.start and mq.end <= q.end for q in quotes)}
         pending_cues: list[Quote] = []
         extents = [(mq.start, mq.end) for mq in marked]  # by start (find_marked_quotes)
+        # reach[k]: the furthest end among the first k + 1 quotations
+        reach = list(accumulate((end for _, end in extents), max))
         for cand in candidates:
             # (a cue inside a quotation belongs to the quoted speaker's words: those are
             # left out of the candidates)
             if cand.start < 0:
                 pending_cues.append(cand)
                 continue
-            # a clause that runs into a quotation takes the whole quotation
-            for mi, mq in enumerate(marked):
+            # a clause that runs into a quotation takes the whole quotation (those that
+            # end before it starts are passed over)
+            for mi in range(bisect_right(reach, cand.start), len(marked)):
+                mq = marked[mi]
                 mq_start, mq_end = extents[mi]
                 if mq_start >= cand.end:
                     break  # neither this quotation nor any after it reaches the clause
