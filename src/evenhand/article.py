@@ -190,8 +190,16 @@ def _is_boilerplate(para: str) -> bool:
     if len(para) > 600 or _is_reporting(para):
         return False
     low = None if _FOLDS_TO_ASCII.search(para) else para.lower()
-    return any(p.search(para) for p, words in zip(_BOILERPLATE, _BOILERPLATE_WORDS, strict=True)
-               if low is None or words is None or any(w in low for w in words))
+    for pattern, words in zip(_BOILERPLATE, _BOILERPLATE_WORDS, strict=True):
+        if low is not None and words is not None:
+            for word in words:
+                if word in low:
+                    break
+            else:
+                continue
+        if pattern.search(para):
+            return True
+    return False
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

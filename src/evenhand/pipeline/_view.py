@@ -12,7 +12,7 @@ token, made on first use. It lives in ``doc.user_data`` until the last component
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
@@ -284,15 +284,20 @@ class DocView:
     def children(self, i: int) -> list[int]:
         """``Token.children``: token i's children, in text order."""
         order, lo, hi = self._kids
-        return [c for c in order[lo[i]:hi[i]] if c != i]
+        kids = order[lo[i]:hi[i]]
+        if self.head[i] == i:  # a root is its own head, not its own child
+            kids.remove(i)
+        return kids
 
     def lefts(self, i: int) -> list[int]:
         order, lo, hi = self._kids
-        return [c for c in order[lo[i]:hi[i]] if c < i]
+        kids = order[lo[i]:hi[i]]
+        return kids[:bisect_left(kids, i)]
 
     def rights(self, i: int) -> list[int]:
         order, lo, hi = self._kids
-        return [c for c in order[lo[i]:hi[i]] if c > i]
+        kids = order[lo[i]:hi[i]]
+        return kids[bisect_right(kids, i):]
 
     def conjuncts(self, i: int) -> list[int]:
         """``Token.conjuncts``: the coordinated tokens, the token itself left out."""

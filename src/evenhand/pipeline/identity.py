@@ -67,20 +67,20 @@ def _appositive(v: DocView, root: int) -> list[int]:
     return tokens
 
 
-def _descriptor_phrases(doc: Doc, v: DocView, actor: Actor,
+def _descriptor_phrases(v: DocView, actor: Actor,
                         speaker_spans: Iterable[tuple[int, int]]) -> list[list[int]]:
     phrases: list[list[int]] = []
     for start, end in list(actor.mentions) + list(speaker_spans):
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None or not len(span):
+        span = v.char_span(start, end)
+        if span is None or span[1] <= span[0]:
             continue
         # an organisation's own name is not a title ("Marine Conservation Office" is no
         # marine): only its head noun ("Ministry", "Army") may say what it is
-        tokens = list(range(span.start, span.end))
+        tokens = list(range(*span))
         own = [tokens[-1]] if actor.type == "organization" and (start, end) in actor.mentions \
             else tokens
-        phrases.append(_left_modifiers(v, span.start, span.end) + own)
-        appos = _appositive(v, span.root.i)
+        phrases.append(_left_modifiers(v, *span) + own)
+        appos = _appositive(v, v.root(*span))
         if appos:
             phrases.append(appos)
         if (start, end) not in actor.mentions:
@@ -158,7 +158,7 @@ def describe_actors(doc: Doc, actors: list[Actor], quotes: Iterable[object],
             role, country = inst.actor_role, inst.country
         elif actor.type in ("place", "group"):
             country = _memo(kb, "country_for", name)
-        phrases = _descriptor_phrases(doc, v, actor, speakers.get(actor.id, []))
+        phrases = _descriptor_phrases(v, actor, speakers.get(actor.id, []))
         for phrase in phrases:
             if role is None and actor.type != "place":
                 role = _role_of(kb, v, phrase)

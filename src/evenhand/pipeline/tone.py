@@ -43,6 +43,7 @@ Limits are in docs/attribution-and-tone.md.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -140,11 +141,11 @@ def _mention_heads(doc: Doc, actors: list[Any]) -> dict[int, str]:
     covered: set[int] = set()
     for actor in actors:
         for start, end in actor.mentions:
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None or not len(span):
+            span = v.char_span(start, end)
+            if span is None or span[1] <= span[0]:
                 continue
-            owner.setdefault(span.root.i, actor.id)
-            covered.update(range(span.start, span.end))
+            owner.setdefault(v.root(*span), actor.id)
+            covered.update(range(*span))
         for i in actor.heads:
             if 0 <= i < len(doc):
                 owner.setdefault(i, actor.id)
@@ -175,6 +176,8 @@ def _mention_heads(doc: Doc, actors: list[Any]) -> dict[int, str]:
     def first_of(i: int) -> int:
         return sents[sent_of[i]][0]
 
+    # the owned tokens in order, kept so as owner grows
+    order = sorted(owner)
     for ti in cands:
         if ti in owner:
             continue
@@ -186,14 +189,15 @@ def _mention_heads(doc: Doc, actors: list[Any]) -> dict[int, str]:
                 if first == 0:
                     break
                 first = first_of(first - 1)
-            near = [(i, a) for i, a in owner.items() if first <= i < ti and a in persons
-                    and persons[a].gender in ("unknown", gender)]
+            near = [(i, a) for i in order[bisect_left(order, first):bisect_left(order, ti)]
+                    if (a := owner[i]) in persons and persons[a].gender in ("unknown", gender)]
             if not near:
                 continue
             last_sent = max(first_of(i) for i, _ in near)
             same = [(0 if v.dep[i] in ("nsubj", "nsubjpass") else 1, -i, a)
                     for i, a in near if first_of(i) == last_sent]
             owner[ti] = min(same)[2]
+            insort(order, ti)
             continue
         if ti in covered or v.pos[ti] != "NOUN" or v.tag[ti] != "NN":
             continue
@@ -201,9 +205,11 @@ def _mention_heads(doc: Doc, actors: list[Any]) -> dict[int, str]:
         if not ids or not any(v.dep[c] == "det" and v.lower[c] in _NOMINAL_DETS
                               for c in v.children(ti)):
             continue
-        before = [i for i, a in owner.items() if i < ti and a in ids]
-        if before:
-            owner[ti] = owner[max(before)]
+        before = next((i for i in reversed(order[:bisect_left(order, ti)])
+                       if owner[i] in ids), None)
+        if before is not None:
+            owner[ti] = owner[before]
+            insort(order, ti)
     return owner
 
 
@@ -354,8 +360,24 @@ class _Clauses:
         return clause, items
 
 
-def _inside(ranges: list[tuple[int, int]], char: int) -> bool:
-    return any(s <= char < e for s, e in ranges)
+def _union(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The union of character ranges as sorted, disjoint (starts, ends)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted((s, e) for s, e in ranges if s < e):
+        if ends and s <= ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
+
+
+def _in_union(union: tuple[list[int], list[int]], char: int) -> bool:
+    """Whether ``char`` is in one of the ranges of ``union``."""
+    starts, ends = union
+    k = bisect_right(starts, char) - 1
+    return k >= 0 and char < ends[k]
 
 
 def _score(polarities: Iterable[int], smoothing: float = SMOOTHING) -> float:
@@ -390,15 +412,17 @@ def analyze_tone(doc: Doc, lexicon: ToneLexicon | None = None,
     clauses = _Clauses(lexicon, v)
     found: dict[str, dict[int, tuple[int, str, int | None]]] = {a.id: {} for a in actors}
     counts = dict.fromkeys(found, 0)
+    unions = {actor_id: _union(ranges) for actor_id, ranges in own.items()}
+    nowhere: tuple[list[int], list[int]] = ([], [])
     for i in sorted(owner):
         actor_id = owner[i]
-        ranges = own.get(actor_id, [])
-        if _inside(ranges, idx[i]):
+        ranges = unions.get(actor_id, nowhere)
+        if _in_union(ranges, idx[i]):
             continue
         has_clause, items = clauses.items(i)
         counts[actor_id] += has_clause
         for word, pol, role, neg in items:
-            if _inside(ranges, idx[word]) or word in owner:
+            if _in_union(ranges, idx[word]) or word in owner:
                 continue
             if neg is not None:
                 pol = -pol
