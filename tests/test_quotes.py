@@ -321,7 +321,7 @@ def test_token_arrays_agree_with_the_parse(nlp: Language) -> None:
     a = TokenArrays(doc)
     for tok in doc:
         assert a.head[tok.i] == tok.head.i and a.dep[tok.i] == tok.dep_
-        assert a.kids(tok.i) == [c.i for c in tok.children]
+        assert list(a.kids(tok.i)) == [c.i for c in tok.children]
         assert (a.left[tok.i], a.right[tok.i]) == (tok.left_edge.i, tok.right_edge.i)
         assert a.sentence_of(tok.i) == (tok.sent.start, tok.sent.end)
     assert a.lemma[tok.i] == tok.lemma_.lower() and a.ent[tok.i] == tok.ent_type_

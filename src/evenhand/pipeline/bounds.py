@@ -95,17 +95,21 @@ class TokenArrays:
         opens = punct | any_of(arr[:, 2], _OPENING_POS_IDS) | \
             any_of(arr[:, 8], _OPENING_TAG_IDS) | any_of(arr[:, 3], _OPENING_WORD_IDS)
         self.opens: list[bool] = [*opens.tolist(), True]
-        # children, in order: tokens sorted by head, each head's run found by binary search
-        order = np.argsort(head, kind="stable")
-        by_head = head[order]
+        # children, in order: the tokens sorted by head (a root, its own head, by none),
+        # one list per run of the same head; a token without children shares an empty one
         index = np.arange(n, dtype=np.int64)
+        by = np.where(head == index, -1, head)
+        order = np.argsort(by, kind="stable")
+        by_head = by[order]
+        runs = np.flatnonzero(np.concatenate(([True], by_head[1:] != by_head[:-1]))) if n \
+            else np.zeros(0, dtype=np.int64)
         ordered: list[int] = order.tolist()
-        self.children: list[list[int]] = [
-            ordered[lo:hi] for lo, hi in zip(np.searchsorted(by_head, index, "left").tolist(),
-                                             np.searchsorted(by_head, index, "right").tolist(),
-                                             strict=True)]
-        for root in np.flatnonzero(head == index).tolist():
-            self.children[root].remove(root)  # a root is its own head
+        children: list[Sequence[int]] = [()] * n
+        for h, lo, hi in zip(by_head[runs].tolist(), runs.tolist(), [*runs[1:].tolist(), n],
+                             strict=True):
+            if h >= 0:
+                children[h] = ordered[lo:hi]
+        self.children = children
         quote = arr[:, 6].astype(bool)
         self.quotes: list[bool] = quote.tolist()
         # prefix sums: how many quotation marks, verbs, "say"/"tell", entity tokens before
@@ -159,7 +163,7 @@ class TokenArrays:
             first += 1
         return first, last
 
-    def kids(self, i: int) -> list[int]:
+    def kids(self, i: int) -> Sequence[int]:
         """The children of token ``i``, in order (``children[i]``: not to be changed)."""
         return self.children[i]
 
@@ -201,7 +205,8 @@ _SAY_IDS = string_ids(("say", "tell"))
 
 
 def _prefix_sums(flags: np.ndarray) -> list[int]:
-    return [0, *np.cumsum(flags, dtype=np.int64).tolist()]
+    sums: list[int] = np.concatenate(([0], np.cumsum(flags, dtype=np.int64))).tolist()
+    return sums
 
 
 _NAMES: dict[int, str] = {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -422,7 +423,7 @@ _SUBORDINATE = frozenset({"relcl", "acl", "ccomp", "advcl", "pcomp", "xcomp", "c
 _GOVERNED = frozenset({"xcomp", "conj", "advcl", "ccomp", "relcl", "acl", "pcomp"})
 
 
-def _context_features(a: TokenArrays, v: int, s: int, cand: Candidate, kids: list[int],
+def _context_features(a: TokenArrays, v: int, s: int, cand: Candidate, kids: Sequence[int],
                       f: dict[str, Any], feats: list[Any]) -> None:
     """Where the cue sits in its sentence and what modifies it: "X said he *plans* to ..."
     (nested in a reported clause), "said *in a statement*", "*his* support for"; added to
