@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ __all__ = [
 DEFAULT_URL = "sqlite:///evenhand.db"
 ENV_VAR = "EVENHAND_DB"
 MIGRATIONS = Path(__file__).with_name("migrations")
+# How long a SQLite writer waits for another one (busy timeout), and opening waits for WAL
+SQLITE_BUSY_SECONDS = 60.0
 _PAGE = 500  # rows fetched per query when streaming; no cursor stays open between pages
 _DERIVED_MODELS: dict[str, type[Any]] = {
     "actors": m.Actor, "quotes": m.Quote, "sides": m.Side, "events": m.Event,
@@ -226,7 +229,7 @@ def _sqlite_engine(url: URL) -> Engine:
     engine = create_engine(
         url, json_serializer=_dumps,
         **({"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
-           if memory else {"connect_args": {"timeout": 60}}))
+           if memory else {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}}))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -236,10 +239,10 @@ def _sqlite_engine(url: URL) -> Engine:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         if not memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _wal(cursor)
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -250,6 +253,30 @@ def _sqlite_engine(url: URL) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def _wal(cursor: Any, wait: float = SQLITE_BUSY_SECONDS) -> None:
+    """Put the database in WAL mode (a lasting property of the file). Switching modes needs
+    the database to itself, and SQLite answers "database is locked" at once, without its
+    busy timeout, when another connection is opening the same new file: so the mode is
+    read first (set already: nothing to do) and the switch retried for up to ``wait``
+    seconds."""
+    import sqlite3
+
+    deadline = time.monotonic() + wait
+    delay = 0.01
+    while True:
+        try:
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()
+            if mode and str(mode[0]).lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
 
 
 def _dumps(value: Any) -> str:
