@@ -64,6 +64,9 @@ class DocView:
         self.ids: np.ndarray = doc.to_array(list(COLUMNS))
         self._doc_ents = [(e.start, e.end, e.label_) for e in doc.ents]
         self._uniques: dict[int, tuple[list[int], np.ndarray]] = {}
+        self._children: dict[int, tuple[int, ...]] = {}
+        self._char_spans: dict[tuple[int, int], tuple[int, int] | None] = {}
+        self._roots: dict[tuple[int, int], int] = {}
 
     # -- numbers --------------------------------------------------------------------------
     @cached_property
@@ -181,14 +184,26 @@ class DocView:
     def has(self, column: int, words: frozenset[str] | set[str] | tuple[str, ...]
             ) -> np.ndarray:
         """Whether each token's ``column`` (C_LOWER, C_POS, ...) is one of ``words``."""
-        strings = self.strings
+        key = words if isinstance(words, frozenset | tuple) else frozenset(words)
+        ids = _IDS.get(key)
+        if ids is None:
+            # a string's id is its hash (or its symbol), the same in every vocabulary
+            strings = self.strings
+            ids = np.unique(np.array([strings[w] for w in words], dtype=np.uint64))
+            if len(_IDS) < 1000:
+                _IDS[key] = ids
         col = self.ids[:, column]
-        if len(words) <= 3:  # cheaper than np.isin for a word or two
+        if len(ids) <= 3:  # a comparison or three
             out = np.zeros(self.n, dtype=bool)
-            for w in words:
-                out |= col == np.uint64(strings[w])
+            for u in ids:
+                out |= col == u
             return out
-        return np.isin(col, np.array([strings[w] for w in words], dtype=np.uint64))
+        if not len(ids):
+            return np.zeros(self.n, dtype=bool)
+        # sorted ids: where each token's id would go, and whether it is there
+        at = np.searchsorted(ids, col)
+        hit: np.ndarray = ids[np.minimum(at, len(ids) - 1)] == col
+        return hit
 
     # -- sentences and entities ----------------------------------------------------------
     @cached_property
@@ -228,7 +243,16 @@ class DocView:
 
     def char_span(self, start_char: int, end_char: int) -> tuple[int, int] | None:
         """The token range ``Doc.char_span(start_char, end_char, alignment_mode="expand")``
-        covers (start, end), or None where it gives None."""
+        covers (start, end), or None where it gives None. (Remembered: the components
+        after the actors look up the same mentions.)"""
+        key = (start_char, end_char)
+        try:
+            return self._char_spans[key]
+        except KeyError:
+            span = self._char_spans[key] = self._char_span(start_char, end_char)
+            return span
+
+    def _char_span(self, start_char: int, end_char: int) -> tuple[int, int] | None:
         start = self._token_by_char(start_char)
         if start < 0:
             return None
@@ -251,6 +275,14 @@ class DocView:
     def root(self, start: int, end: int) -> int:
         """``Span.root`` of tokens start..end-1: a sentence root among them, else the token
         closest to the root (the first of equals) of those whose head is outside."""
+        key = (start, end)
+        try:
+            return self._roots[key]
+        except KeyError:
+            root = self._roots[key] = self._root(start, end)
+            return root
+
+    def _root(self, start: int, end: int) -> int:
         head = self.head
         for i in range(start, end):
             if head[i] == i:
@@ -281,22 +313,23 @@ class DocView:
     def tok_text(self, i: int) -> str:
         return self.text[self.idx[i]:self.end[i]]
 
-    def children(self, i: int) -> list[int]:
+    def children(self, i: int) -> tuple[int, ...]:
         """``Token.children``: token i's children, in text order."""
-        order, lo, hi = self._kids
-        kids = order[lo[i]:hi[i]]
-        if self.head[i] == i:  # a root is its own head, not its own child
-            kids.remove(i)
+        kids = self._children.get(i)
+        if kids is None:
+            order, lo, hi = self._kids
+            found = order[lo[i]:hi[i]]
+            if self.head[i] == i:  # a root is its own head, not its own child
+                found.remove(i)
+            kids = self._children[i] = tuple(found)
         return kids
 
-    def lefts(self, i: int) -> list[int]:
-        order, lo, hi = self._kids
-        kids = order[lo[i]:hi[i]]
+    def lefts(self, i: int) -> tuple[int, ...]:
+        kids = self.children(i)
         return kids[:bisect_left(kids, i)]
 
-    def rights(self, i: int) -> list[int]:
-        order, lo, hi = self._kids
-        kids = order[lo[i]:hi[i]]
+    def rights(self, i: int) -> tuple[int, ...]:
+        kids = self.children(i)
         return kids[bisect_right(kids, i):]
 
     def conjuncts(self, i: int) -> list[int]:
@@ -353,6 +386,7 @@ def _lookup(strings: StringStore, ids: list[int], lower: bool = False) -> list[s
 
 
 _NAMES: dict[int, str] = {}
+_IDS: dict[frozenset[str] | tuple[str, ...], np.ndarray] = {}  # words -> their sorted ids
 _LOWER: dict[int, str] = {}
 _MEMO_LIMIT = 200_000
 

@@ -27,6 +27,9 @@ __all__ = ["IdentityComponent", "describe_actors", "make_identity"]
 
 _NP_MODIFIERS = {"compound", "amod", "poss", "case", "nmod", "det", "nummod", "npadvmod"}
 _ROLE_BY_TYPE = {"document": "document", "unnamed": "unnamed_source"}
+# honorifics and titles that say the gender (pronouns are resolved, not read, here)
+_MALE_WORDS = MALE - {"he", "him", "his"}
+_FEMALE_WORDS = FEMALE - {"she", "her", "hers"}
 _GENDERED = {"chairwoman": "female", "spokeswoman": "female", "congresswoman": "female",
              "businesswoman": "female", "chairman": "male", "spokesman": "male",
              "congressman": "male", "businessman": "male"}
@@ -70,6 +73,7 @@ def _appositive(v: DocView, root: int) -> list[int]:
 def _descriptor_phrases(v: DocView, actor: Actor,
                         speaker_spans: Iterable[tuple[int, int]]) -> list[list[int]]:
     phrases: list[list[int]] = []
+    mentions = set(actor.mentions)
     for start, end in list(actor.mentions) + list(speaker_spans):
         span = v.char_span(start, end)
         if span is None or span[1] <= span[0]:
@@ -77,13 +81,13 @@ def _descriptor_phrases(v: DocView, actor: Actor,
         # an organisation's own name is not a title ("Marine Conservation Office" is no
         # marine): only its head noun ("Ministry", "Army") may say what it is
         tokens = list(range(*span))
-        own = [tokens[-1]] if actor.type == "organization" and (start, end) in actor.mentions \
+        own = [tokens[-1]] if actor.type == "organization" and (start, end) in mentions \
             else tokens
         phrases.append(_left_modifiers(v, *span) + own)
         appos = _appositive(v, v.root(*span))
         if appos:
             phrases.append(appos)
-        if (start, end) not in actor.mentions:
+        if (start, end) not in mentions:
             phrases.append(tokens)
     return phrases
 
@@ -167,10 +171,9 @@ def describe_actors(doc: Doc, actors: list[Actor], quotes: Iterable[object],
             if actor.gender == "unknown":
                 for i in phrase:
                     low = v.lower[i]
-                    if low in MALE - {"he", "him", "his"} or _GENDERED.get(low) == "male":
+                    if low in _MALE_WORDS or _GENDERED.get(low) == "male":
                         actor.gender = "male"
-                    elif low in FEMALE - {"she", "her", "hers"} or \
-                            _GENDERED.get(low) == "female":
+                    elif low in _FEMALE_WORDS or _GENDERED.get(low) == "female":
                         actor.gender = "female"
         if role is None and actor.type == "organization":
             inst = _memo(kb, "institution_for", " ".join(v.tok_text(i) for i in phrases[0])) \
