@@ -154,13 +154,29 @@ _SPEECH = re.compile(
     r"according to)\b|<tweet\b|pic\.twitter\.com|\(@\w+\)", re.IGNORECASE)  # or an embed
 
 
-def _is_reporting(para: str) -> bool:
-    if _SPEECH.search(para):
+def _is_reporting(para: str, low: str | None = None) -> bool:
+    """``low``: the paragraph lower-cased (see _BOILERPLATE_WORDS), to skip patterns
+    whose words it lacks; None tries them all."""
+    if (low is None or any(w in low for w in _SPEECH_WORDS)) and _SPEECH.search(para):
         return True
-    for m in _QUOTATION.finditer(para):
-        if m.group(1) is None or len(m.group(1).split()) >= 4:
-            return True
+    if any(c in para for c in _QUOTE_MARKS):  # _QUOTATION needs one
+        for m in _QUOTATION.finditer(para):
+            if m.group(1) is None or len(m.group(1).split()) >= 4:
+                return True
     return False
+
+
+_SPEECH_WORDS = ("said", "says", "told", "added", "asked", "stated", "explained", "argued",
+                 "insisted", "warned", "announced", "according to", "<tweet",
+                 "pic.twitter.com", "(@")
+_QUOTE_MARKS = "“\"„«‘"
+# _BOILERPLATE_LABEL without its one unanchored part, "all rights reserved"
+_LABEL_AT_START = re.compile(
+    r"^\s*(?:(?:read|see) (?:more|also)|related(?: stories| articles| coverage)?|"
+    r"more on this(?: story)?|most read|recommended)\s*[:|»>]"
+    r"|^\s*(?:©|\(c\)\s*\d{4}|copyright\b)",
+    re.IGNORECASE,
+)
 
 
 # Words without which each _BOILERPLATE pattern cannot match (None: anchored, tried at the
@@ -185,11 +201,15 @@ def _is_boilerplate(para: str) -> bool:
     if len(para) > 2000:
         return False
     para = " ".join(para.split())  # one line, no-break spaces as spaces
-    if len(para) <= 300 and _BOILERPLATE_LABEL.search(para):
-        return True
-    if len(para) > 600 or _is_reporting(para):
+    if len(para) > 600:
         return False
     low = None if _FOLDS_TO_ASCII.search(para) else para.lower()
+    if len(para) <= 300 and (
+            _LABEL_AT_START.search(para) if low is not None and "all rights reserved" not in low
+            else _BOILERPLATE_LABEL.search(para)):
+        return True
+    if _is_reporting(para, low):
+        return False
     for pattern, words in zip(_BOILERPLATE, _BOILERPLATE_WORDS, strict=True):
         if low is not None and words is not None:
             for word in words:
