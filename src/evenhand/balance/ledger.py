@@ -13,7 +13,7 @@ from typing import Any
 
 from ..kb import KnowledgeBase, load_kb
 from ..report import ActorRecord, Report
-from .sides import SideMap, default_side
+from .sides import SideMap, default_side, kb_lookup
 
 __all__ = ["annotate_balance"]
 
@@ -65,7 +65,7 @@ def _headline_actors(report: Report, kb: KnowledgeBase) -> list[str]:
         return []
     words = set(re.findall(r"[\w’'.-]+", title))
     lowered = {w.lower() for w in words}
-    countries = {kb.country_for(w) for w in words} - {None}
+    countries = {kb_lookup(kb, "country_for", w) for w in words} - {None}
     found = []
     for a in report.actors:
         tokens = [t for t in a.name.split() if len(t) > 2]

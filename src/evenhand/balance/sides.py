@@ -65,10 +65,25 @@ def default_side(name: str, country: str | None, kb: KnowledgeBase) -> str | Non
             return kb.country(country).name
         except KeyError:
             return country
-    org = kb.organization_for(name)
+    org = kb_lookup(kb, "organization_for", name)
     if org is not None and org.role == "international_organization":
         return org.name
     return None
+
+
+_LOOKUPS: dict[tuple[int, str, str], tuple[KnowledgeBase, Any]] = {}
+
+
+def kb_lookup(kb: KnowledgeBase, method: str, text: str) -> Any:
+    """``kb.<method>(text)``, remembered per knowledge base: every report looks up the same
+    names again."""
+    key = (id(kb), method, text)
+    got = _LOOKUPS.get(key)
+    if got is None or got[0] is not kb:
+        if len(_LOOKUPS) > 100_000:
+            _LOOKUPS.clear()
+        got = _LOOKUPS[key] = (kb, getattr(kb, method)(text))
+    return got[1]
 
 
 def _strings(source: str, side: str, key: str, value: Any) -> list[str]:
