@@ -62,7 +62,8 @@ class DocView:
         self.n = len(doc)
         self.text = doc_text(doc)
         self.ids: np.ndarray = doc.to_array(list(COLUMNS))
-        self._doc_ents = [(e.start, e.end, e.label_) for e in doc.ents]
+        if self._bad_entities():
+            _ = doc.ents  # raises spaCy's error about the broken entity annotation
         self._uniques: dict[int, tuple[list[int], np.ndarray]] = {}
         self._children: dict[int, tuple[int, ...]] = {}
         self._char_spans: dict[tuple[int, int], tuple[int, int] | None] = {}
@@ -225,9 +226,31 @@ class DocView:
         """The (start, end) token bounds of token i's sentence (``Token.sent``)."""
         return self.sents[self.sent_of[i]]
 
-    @property
+    @cached_property
     def ents(self) -> list[tuple[int, int, str]]:
-        return self._doc_ents
+        # Doc.ents: an entity opens at a B token with a type and runs over the I tokens
+        # after it
+        iob, kind = self.ids[:, C_ENT_IOB], self.ids[:, C_ENT_TYPE]
+        starts = np.flatnonzero((iob == 3) & (kind != 0))
+        if not len(starts):
+            return []
+        stops = np.append(np.flatnonzero(iob != 1), self.n)
+        ends = stops[np.searchsorted(stops, starts, "right")]
+        labels = _lookup(self.strings, kind[starts].tolist())
+        return list(zip(starts.tolist(), ends.tolist(), labels, strict=True))
+
+    def _bad_entities(self) -> bool:
+        """Whether an I token follows no B token with a type (``Doc.ents`` raises then)."""
+        iob = self.ids[:, C_ENT_IOB]
+        inside = np.flatnonzero(iob == 1)
+        if not len(inside):
+            return False
+        others = np.flatnonzero(iob != 1)
+        at = np.searchsorted(others, inside) - 1
+        if (at < 0).any():
+            return True
+        opener = others[at]
+        return bool(((iob[opener] != 3) | (self.ids[opener, C_ENT_TYPE] == 0)).any())
 
     # -- the tree -------------------------------------------------------------------------
     @cached_property

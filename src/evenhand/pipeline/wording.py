@@ -318,10 +318,13 @@ class WordingAnalyzer:
 
     def _features(self, v: DocView, lo: int, hi: int, counted: list[int],
                   flags: list[Flag], quoted: list[tuple[int, int]]) -> list[float]:
-        counts = dict.fromkeys(CATEGORIES, 0)
-        for f in flags:
-            if not f.quoted:
-                counts[f.category] += 1
+        if flags:
+            counts = dict.fromkeys(CATEGORIES, 0)
+            for f in flags:
+                if not f.quoted:
+                    counts[f.category] += 1
+        else:
+            counts = _NO_COUNTS
         text = v.text
         words, adj, adv, sup, punct, person, inside = counted
         punct = min(punct, 1)
@@ -367,9 +370,10 @@ class WordingAnalyzer:
         return t if getattr(t, "ndim", 0) == 2 and t.shape[0] == len(doc) else None
 
     def _analyze(self, doc: Doc, ranges: list[tuple[int, int]],
-                 quoted: list[tuple[int, int]]) -> list[SentenceWording]:
+                 quoted: list[tuple[int, int]], as_dicts: bool = False) -> list[Any]:
         """Flags, features and score of each token range of ``doc`` (sentences: in order,
-        apart, none empty)."""
+        apart, none empty): SentenceWording objects, or with ``as_dicts`` their
+        ``to_dict()`` (made directly)."""
         if not ranges:
             return []
         v = doc_view(doc)
@@ -378,7 +382,7 @@ class WordingAnalyzer:
         counts = self._counts(v, ranges, inq)
         tensor = self._tensor(doc)
         space = v.space
-        out = []
+        out: list[Any] = []
         for (lo, hi), found, counted in zip(ranges, flags, counts, strict=True):
             feats = self._features(v, lo, hi, counted, found, quoted)
             bias = self.score(feats, _mean(tensor, lo, hi) if tensor is not None else None)
@@ -392,8 +396,13 @@ class WordingAnalyzer:
                 while space[last]:
                     last -= 1
                 start, end = v.idx[first], v.end[last]
-            out.append(SentenceWording(start, end, round(bias, 4), bias >= self.threshold,
-                                       found, feats))
+            if as_dicts:
+                out.append({"start": start, "end": end, "bias": round(bias, 4),
+                            "biased": bias >= self.threshold,
+                            "loaded": [f.to_dict() for f in found]})
+            else:
+                out.append(SentenceWording(start, end, round(bias, 4),
+                                           bias >= self.threshold, found, feats))
         return out
 
     def sentence(self, sent: Span, quoted: list[tuple[int, int]], text: str | None = None
@@ -408,11 +417,20 @@ class WordingAnalyzer:
         return self._analyze(sent.doc, [(sent.start, sent.end)], quoted)[0]
 
     def __call__(self, doc: Doc) -> list[SentenceWording]:
+        return self._analyze(doc, *self._sentences(doc))
+
+    def sentence_dicts(self, doc: Doc) -> list[dict[str, Any]]:
+        """``[s.to_dict() for s in self(doc)]``, without the objects in between."""
+        return self._analyze(doc, *self._sentences(doc), as_dicts=True)
+
+    @staticmethod
+    def _sentences(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """The token ranges of the sentences with text, and the quotation spans."""
         v = doc_view(doc)
         text = v.text
         idx, end = v.idx, v.end
         ranges = [(lo, hi) for lo, hi in v.sents if text[idx[lo]:end[hi - 1]].strip()]
-        return self._analyze(doc, ranges, quoted_spans(text))
+        return ranges, quoted_spans(text)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -425,6 +443,9 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
+
+
+_NO_COUNTS = dict.fromkeys(CATEGORIES, 0)  # read only
 
 
 def _mean(tensor: np.ndarray, lo: int, hi: int) -> np.ndarray:
@@ -480,7 +501,7 @@ class WordingComponent:
         self.analyzer = WordingAnalyzer(threshold=threshold, use_tensor=use_tensor)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.evenhand_sentences = [s.to_dict() for s in self.analyzer(doc)]
+        doc._.evenhand_sentences = self.analyzer.sentence_dicts(doc)
         return doc
 
 
