@@ -7,7 +7,9 @@ versions only add fields. Every offset is a character offset into ``Article.text
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
+from operator import attrgetter
 from typing import Any
 
 __all__ = ["SCHEMA", "ActorRecord", "QuoteRecord", "Report", "SpanRecord"]
@@ -129,10 +131,12 @@ def _plain(value: Any) -> Any:
         return value
     names = _field_names(cls)
     if names is not None:
-        out = {}
-        for name in names:
-            field_value = getattr(value, name)
-            out[name] = field_value if type(field_value) in _LEAVES else _plain(field_value)
+        values = _field_values(cls, names)(value)
+        out = dict(zip(names, values, strict=True))
+        if not _LEAVES.issuperset(map(type, values)):
+            for name, field_value in zip(names, values, strict=True):
+                if type(field_value) not in _LEAVES:
+                    out[name] = _plain(field_value)
         return out
     if isinstance(value, list) and value and is_dataclass(value[0]):
         return [_plain(v) for v in value]
@@ -142,6 +146,28 @@ def _plain(value: Any) -> Any:
 # types returned as they are, with no look at what they hold
 _LEAVES = frozenset({str, int, float, bool, type(None), dict})
 _FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+_FIELD_VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _field_values(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving a dataclass's field values as a tuple, in field order."""
+    getter = _FIELD_VALUES.get(cls)
+    if getter is None:
+        if not names:
+            def getter(value: Any) -> tuple[Any, ...]:
+                return ()
+        elif len(names) == 1:  # attrgetter of one name gives the value, not a 1-tuple
+            one = attrgetter(names[0])
+
+            def getter(value: Any) -> tuple[Any, ...]:
+                return (one(value),)
+        else:
+            getter = attrgetter(*names)
+        if len(_FIELD_VALUES) < 1000:
+            _FIELD_VALUES[cls] = getter
+    return getter
 
 
 def _field_names(cls: type) -> tuple[str, ...] | None:

@@ -122,13 +122,16 @@ class ActorResolver:
             self.by_token.setdefault(head, actor)
 
     def _match_named(self, type_: str, keys: list[str], alias: str) -> Actor | None:
-        for actor in reversed(self.actors):
-            if actor.type != type_:
-                continue
-            if type_ == "person":
-                if keys and (set(keys) <= actor.keys or actor.keys <= set(keys)):
+        if type_ == "person":
+            if not keys:
+                return None
+            names = set(keys)
+            for actor in reversed(self.actors):
+                if actor.type == type_ and (names <= actor.keys or actor.keys <= names):
                     return actor
-            elif alias in actor.keys:
+            return None
+        for actor in reversed(self.actors):
+            if actor.type == type_ and alias in actor.keys:
                 return actor
         return None
 
