@@ -32,20 +32,27 @@ _ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 @lru_cache(maxsize=1 << 16)
 def exact_key(text: str) -> str:
     """The case-preserving key: NFKC, straight apostrophes, ASCII hyphens, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
-    text = _SPACE.sub(" ", _DASHES.sub("-", text)).strip()
+    if not text.isascii():  # ASCII is its own NFKC form, with no curly apostrophe or dash
+        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+        text = _DASHES.sub("-", text)
+    text = _SPACE.sub(" ", text).strip()
     return _POSSESSIVE.sub("", text)
 
 
 @lru_cache(maxsize=1 << 16)
 def folded_key(text: str) -> str:
     """The case-insensitive key: the exact key lower-cased, without accents and full stops."""
-    text = unicodedata.normalize("NFKD", exact_key(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = exact_key(text)
+    if text.isascii():  # its own NFKD form, no accents; casefold is lower
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = text.replace("-", " ").replace(".", "").replace(",", "")
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def without_article(text: str) -> str | None:
     """``text`` without a leading "the", or None when it has none."""
     stripped = _ARTICLE.sub("", text.strip())
