@@ -104,37 +104,38 @@ _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 def slant_category(verb: Token) -> str | None:
     """The slant category of a cue verb, or None when it is neutral or not a verb."""
-    if verb.pos_ not in ("VERB", "AUX"):
+    return _slant_category(doc_view(verb.doc), verb.i)
+
+
+# Tokens below are token indices read on the Doc's token table (:mod:`._view`).
+def _slant_category(v: DocView, verb: int) -> str | None:
+    if v.pos[verb] not in ("VERB", "AUX"):
         return None
-    lemma = verb.lemma_.lower()
-    for child in verb.children:
-        if child.dep_ == "prt" and (lemma, child.lower_) in _PHRASAL:
-            return _PHRASAL[(lemma, child.lower_)]
+    lemma = v.lemma[verb]
+    for child in v.children(verb):
+        if v.dep[child] == "prt" and (lemma, v.lower[child]) in _PHRASAL:
+            return _PHRASAL[(lemma, v.lower[child])]
     if lemma == "refuse":
-        xcomp = [c for c in verb.children if c.dep_ == "xcomp"]
-        if xcomp and xcomp[0].lemma_.lower() in _REFUSAL_VERBS:
+        xcomp = [c for c in v.children(verb) if v.dep[c] == "xcomp"]
+        if xcomp and v.lemma[xcomp[0]] in _REFUSAL_VERBS:
             return "refusal"
         return None
     return _CATEGORY_OF.get(lemma)
 
 
-def _candidates(doc: Doc, words: frozenset[str]) -> list[Token]:
-    """Tokens whose lemma or lower-case form is in ``words``, found on the Doc's token table
-    without building a Token object for every token."""
-    if not len(doc):
+def _candidates(v: DocView, words: frozenset[str]) -> list[int]:
+    """Tokens whose lemma or lower-case form is in ``words``."""
+    if not v.n:
         return []
-    v = doc_view(doc)
-    hits = np.flatnonzero(v.has(C_LEMMA, words) | v.has(C_LOWER, words))
-    return [doc[int(i)] for i in hits]
+    out: list[int] = np.flatnonzero(v.has(C_LEMMA, words) | v.has(C_LOWER, words)).tolist()
+    return out
 
 
-def _span_dict(doc: Doc, start: int, end: int, **extra: Any) -> dict[str, Any]:
+def _span_dict(start: int, end: int, **extra: Any) -> dict[str, Any]:
     # "text" is filled in by analyze_attribution: Doc.text rebuilds the string each time
     return {"start": start, "end": end, "text": "", **extra}
 
 
-def _tok_end(tok: Token) -> int:
-    return tok.idx + len(tok.text)
 
 
 # -- claims ------------------------------------------------------------------------------------
@@ -159,10 +160,10 @@ def _finite(v: DocView) -> np.ndarray:
     return out
 
 
-def _counts_as_attribution(doc: Doc, quote: Any) -> bool:
+def _counts_as_attribution(v: DocView, quote: Any) -> bool:
     if quote.kind != "indirect" or quote.cue_head is None:
         return True
-    lemma = doc[quote.cue_head].lemma_.lower()
+    lemma = v.lemma[quote.cue_head]
     return not (lemma in INTENT and lemma not in SPEECH and lemma not in COGNITION)
 
 
@@ -175,11 +176,11 @@ def _claims(doc: Doc, quotes: list[Any], vague: list[dict[str, Any]], text: str
     # sentences holding a cue, or a vague attribution ("it is feared that ...")
     cue_sents: set[int] = set()
     for item in vague:
-        span = doc.char_span(item["start"], item["end"], alignment_mode="expand")
-        if span is not None and len(span):
-            cue_sents.add(sents[sent_of[span.start]][0])
+        span = v.char_span(item["start"], item["end"])
+        if span is not None and span[1] > span[0]:
+            cue_sents.add(sents[sent_of[span[0]]][0])
     for q in quotes:
-        if not _counts_as_attribution(doc, q):
+        if not _counts_as_attribution(v, q):
             continue
         for s, e in q.spans or [(q.start, q.end)]:
             inside[s:e] = b"\x01" * (e - s)
@@ -215,115 +216,121 @@ def _claims(doc: Doc, quotes: list[Any], vague: list[dict[str, Any]], text: str
 
 
 # -- vague attributions --------------------------------------------------------------------
-def _speaker_pattern(doc: Doc, quote: Any) -> str | None:
-    head: Token = doc[quote.speaker_head]
+def _speaker_pattern(v: DocView, quote: Any) -> str | None:
+    head: int = quote.speaker_head
     s, e = quote.speaker
-    span = doc.char_span(s, e, alignment_mode="expand")
-    tokens = list(span) if span is not None else [head]
-    if any(t.ent_type_ in _NAMED_ENTS for t in tokens):
+    span = v.char_span(s, e)
+    tokens = range(*span) if span is not None else (head,)
+    ent_type, pos = v.ent_type, v.pos
+    if any(ent_type[t] in _NAMED_ENTS for t in tokens):
         return None
-    if any(t.pos_ == "PROPN" and t.ent_type_ not in ("GPE", "NORP", "LOC") for t in tokens):
+    if any(pos[t] == "PROPN" and ent_type[t] not in ("GPE", "NORP", "LOC") for t in tokens):
         return None
-    low = head.lower_
-    if low in VAGUE_QUANTIFIERS and head.pos_ in ("PRON", "DET", "ADJ", "NOUN"):
+    low = v.lower[head]
+    if low in VAGUE_QUANTIFIERS and pos[head] in ("PRON", "DET", "ADJ", "NOUN"):
         return "quantifier"
-    pattern = _VAGUE_NOUN_PATTERN.get(head.lemma_.lower()) or _VAGUE_NOUN_PATTERN.get(low)
+    pattern = _VAGUE_NOUN_PATTERN.get(v.lemma[head]) or _VAGUE_NOUN_PATTERN.get(low)
     if pattern is None:
         return None
-    plural = head.tag_ in ("NNS", "NNPS") or low == "people"
-    dets = {c.lower_ for c in head.children if c.dep_ in ("det", "amod", "nummod")}
+    plural = v.tag[head] in ("NNS", "NNPS") or low == "people"
+    dets = {v.lower[c] for c in v.children(head) if v.dep[c] in ("det", "amod", "nummod")}
     if plural or dets & _INDEFINITE:
         return pattern
     return None
 
 
-def _vague_from_quotes(doc: Doc, quotes: list[Any]) -> list[dict[str, Any]]:
+def _vague_from_quotes(v: DocView, quotes: list[Any]) -> list[dict[str, Any]]:
     out = []
     for q in quotes:
         if q.speaker is None or q.speaker_head is None:
             continue
-        pattern = _speaker_pattern(doc, q)
+        pattern = _speaker_pattern(v, q)
         if pattern is None:
             continue
         start, end = q.speaker
         if q.cue is not None and (abs(q.cue[0] - end) <= 40 or abs(start - q.cue[1]) <= 40):
             start, end = min(start, q.cue[0]), max(end, q.cue[1])
-        out.append(_span_dict(doc, start, end, pattern=pattern))
+        out.append(_span_dict(start, end, pattern=pattern))
     return out
 
 
-def _passive_patterns(doc: Doc) -> list[dict[str, Any]]:
+def _passive_patterns(v: DocView) -> list[dict[str, Any]]:
     out = []
-    for tok in _candidates(doc, IMPERSONAL_VERBS):
-        if tok.tag_ != "VBN" or tok.lemma_.lower() not in IMPERSONAL_VERBS:
+    dep, lower = v.dep, v.lower
+    for tok in _candidates(v, IMPERSONAL_VERBS):
+        if v.tag[tok] != "VBN" or v.lemma[tok] not in IMPERSONAL_VERBS:
             continue
-        children = list(tok.children)
-        if any(c.dep_ == "agent" for c in children):
+        children = v.children(tok)
+        if any(dep[c] == "agent" for c in children):
             continue  # "it was reported by Reuters": named
-        aux = [c for c in children if c.dep_ in ("auxpass", "aux")]
-        subj = [c for c in children if c.dep_ in ("nsubjpass", "expl", "nsubj")]
+        aux = [c for c in children if dep[c] in ("auxpass", "aux")]
+        subj = [c for c in children if dep[c] in ("nsubjpass", "expl", "nsubj")]
         if not aux or not subj:
             continue
-        first = min([*aux, *subj, tok], key=lambda t: t.i)
-        if subj[0].lower_ == "it" and any(c.dep_ in ("ccomp", "csubjpass") for c in children):
-            out.append(_span_dict(doc, first.idx, _tok_end(tok),
-                                  pattern="impersonal-passive"))
-        elif subj[0].lower_ != "it" and any(c.dep_ == "xcomp" and any(
-                g.lower_ == "to" for g in c.children) for c in children):
+        first = min([*aux, *subj, tok])
+        if lower[subj[0]] == "it" and any(dep[c] in ("ccomp", "csubjpass") for c in children):
+            out.append(_span_dict(v.idx[first], v.end[tok], pattern="impersonal-passive"))
+        elif lower[subj[0]] != "it" and any(dep[c] == "xcomp" and any(
+                lower[g] == "to" for g in v.children(c)) for c in children):
             # "the minister is said to be furious"
-            lo = min([*aux, tok], key=lambda t: t.i)
-            out.append(_span_dict(doc, lo.idx, _tok_end(tok), pattern="passive-raising"))
+            lo = min([*aux, tok])
+            out.append(_span_dict(v.idx[lo], v.end[tok], pattern="passive-raising"))
     return out
 
 
-def _holderless_nouns(doc: Doc) -> list[dict[str, Any]]:
+def _holderless_nouns(v: DocView) -> list[dict[str, Any]]:
     out = []
-    for tok in _candidates(doc, HOLDERLESS_NOUNS):
-        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in HOLDERLESS_NOUNS:
+    dep, lower = v.dep, v.lower
+    for tok in _candidates(v, HOLDERLESS_NOUNS):
+        if v.pos[tok] != "NOUN" or v.lemma[tok] not in HOLDERLESS_NOUNS:
             continue
-        clause = next((c for c in tok.children if c.dep_ in ("acl", "ccomp", "relcl")
-                       and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-                       and c.i > tok.i), None)
+        children = v.children(tok)
+        clause = next((c for c in children if dep[c] in ("acl", "ccomp", "relcl")
+                       and any(dep[m] == "mark" and lower[m] == "that"
+                               for m in v.children(c))
+                       and c > tok), None)
         if clause is None:
             continue
-        if any(c.dep_ == "poss" for c in tok.children):
+        if any(dep[c] == "poss" for c in children):
             continue  # "his concerns that ...": the holder is named
-        holder = [p for c in tok.children if c.dep_ == "prep" and c.lower_ in
-                  ("of", "from", "by", "among") for p in c.subtree if p.ent_type_ in _NAMED_ENTS]
+        holder = [p for c in children if dep[c] == "prep" and lower[c] in
+                  ("of", "from", "by", "among") for p in v.subtree(c)
+                  if v.ent_type[p] in _NAMED_ENTS]
         if holder:
             continue
-        that = next(m for m in clause.children if m.dep_ == "mark" and m.lower_ == "that")
-        left = min([tok, *[c for c in tok.children if c.i < tok.i and c.dep_ in (
-            "amod", "compound")]], key=lambda t: t.i)
-        out.append(_span_dict(doc, left.idx, _tok_end(that), pattern="holderless-noun"))
+        that = next(m for m in v.children(clause) if dep[m] == "mark" and lower[m] == "that")
+        left = min([tok, *[c for c in children if c < tok and dep[c] in (
+            "amod", "compound")]])
+        out.append(_span_dict(v.idx[left], v.end[that], pattern="holderless-noun"))
     return out
 
 
-def _hedge_adverbs(doc: Doc) -> list[dict[str, Any]]:
-    return [_span_dict(doc, t.idx, _tok_end(t), pattern="adverb")
-            for t in _candidates(doc, HEDGE_ADVERBS) if t.lower_ in HEDGE_ADVERBS]
+def _hedge_adverbs(v: DocView) -> list[dict[str, Any]]:
+    return [_span_dict(v.idx[t], v.end[t], pattern="adverb")
+            for t in _candidates(v, HEDGE_ADVERBS) if v.lower[t] in HEDGE_ADVERBS]
 
 
 # -- slanted cues ----------------------------------------------------------------------------
-def _slanted(doc: Doc, quotes: list[Any]) -> list[dict[str, Any]]:
+def _slanted(v: DocView, quotes: list[Any]) -> list[dict[str, Any]]:
     out = []
     for qi, q in enumerate(quotes):
         if q.cue_head is None or q.cue is None:
             continue
-        verb = doc[q.cue_head]
+        verb: int = q.cue_head
         start, end = q.cue
         # the cue may be the refused verb itself ("refused to comment on …": cue "comment")
-        if (verb.dep_ == "xcomp" and verb.head.lemma_.lower() == "refuse"
-                and verb.lemma_.lower() in _REFUSAL_VERBS):
-            verb = verb.head
-            start = min(start, verb.idx)
-        category = slant_category(verb)
+        head = v.head[verb]
+        if (v.dep[verb] == "xcomp" and v.lemma[head] == "refuse"
+                and v.lemma[verb] in _REFUSAL_VERBS):
+            verb = head
+            start = min(start, v.idx[verb])
+        category = _slant_category(v, verb)
         if category is None:
             continue
         if category == "refusal":
-            xcomp = next(c for c in verb.children if c.dep_ == "xcomp")
-            end = max(end, _tok_end(xcomp))
-        out.append(_span_dict(doc, start, end, verb=verb.lemma_.lower(), category=category,
+            xcomp = next(c for c in v.children(verb) if v.dep[c] == "xcomp")
+            end = max(end, v.end[xcomp])
+        out.append(_span_dict(start, end, verb=v.lemma[verb], category=category,
                               quote_index=qi))
     return out
 
@@ -331,8 +338,9 @@ def _slanted(doc: Doc, quotes: list[Any]) -> list[dict[str, Any]]:
 def analyze_attribution(doc: Doc) -> dict[str, Any]:
     """The attribution summary of one parsed Doc (see the module docstring)."""
     quotes = list(getattr(doc._, "evenhand_quotes", None) or [])
-    vague = _vague_from_quotes(doc, quotes) + _passive_patterns(doc) + \
-        _holderless_nouns(doc) + _hedge_adverbs(doc)
+    v = doc_view(doc)
+    vague = _vague_from_quotes(v, quotes) + _passive_patterns(v) + \
+        _holderless_nouns(v) + _hedge_adverbs(v)
     # one entry per place: a passive "is said to" also makes a quote with a speaker
     seen: list[tuple[int, int]] = []
     unique = []
@@ -343,7 +351,7 @@ def analyze_attribution(doc: Doc) -> dict[str, Any]:
         unique.append(item)
     text = doc_text(doc)
     claims, attributed = _claims(doc, quotes, unique, text)
-    slanted = _slanted(doc, quotes)
+    slanted = _slanted(v, quotes)
     for item in (*unique, *slanted):
         item["text"] = text[item["start"]:item["end"]]
     by_actor: dict[str, dict[str, Any]] = {}
