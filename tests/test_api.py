@@ -77,6 +77,30 @@ def test_analyze_many_keeps_input_order(nlp: Language) -> None:
     assert [r.id for r in reports] == [str(i) for i in range(20)]
 
 
+def test_analyze_many_sets_the_heap_aside_only_while_it_runs(nlp: Language) -> None:
+    import gc
+
+    texts = ["The minister said that prices would fall.", "Officials said no."]
+    assert gc.get_freeze_count() == 0
+    running = evenhand.analyze_many(texts, nlp=nlp)
+    next(running)
+    assert gc.get_freeze_count() > 0  # the pipeline's objects, out of full collections
+    list(running)
+    assert gc.get_freeze_count() == 0
+    abandoned = evenhand.analyze_many(texts, nlp=nlp)
+    next(abandoned)
+    abandoned.close()
+    assert gc.get_freeze_count() == 0
+    # a program's own freeze is left alone
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert len(list(evenhand.analyze_many(texts, nlp=nlp))) == 2
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_html_report_carries_the_text_its_offsets_refer_to(nlp: Language,
                                                           tmp_path: Path) -> None:
     from evenhand.article import iter_articles

@@ -131,25 +131,30 @@ def analyze_many(items: Iterable[Article | str], nlp: Language | None = None,
 # full pass of the cyclic garbage collector walks all of them (~80 ms each, a couple per
 # 100 articles). While a batch runs, the objects that exist when it starts are set aside
 # (gc.freeze) and handed back when the last running batch ends (gc.unfreeze), so nothing
-# stays out of the collector's reach for good.
+# stays out of the collector's reach for good. A program that froze objects itself (before
+# forking workers, say) is left as it is: nothing is frozen or unfrozen then.
 _FROZEN_BATCHES = 0
+_FROZEN_HERE = False
 _FROZEN_LOCK = threading.Lock()
 
 
 @contextmanager
 def _frozen_heap() -> Iterator[None]:
-    global _FROZEN_BATCHES
+    global _FROZEN_BATCHES, _FROZEN_HERE
     with _FROZEN_LOCK:
         if _FROZEN_BATCHES == 0:
-            gc.freeze()
+            _FROZEN_HERE = gc.get_freeze_count() == 0
+            if _FROZEN_HERE:
+                gc.freeze()
         _FROZEN_BATCHES += 1
     try:
         yield
     finally:
         with _FROZEN_LOCK:
             _FROZEN_BATCHES -= 1
-            if _FROZEN_BATCHES == 0:
+            if _FROZEN_BATCHES == 0 and _FROZEN_HERE:
                 gc.unfreeze()
+                _FROZEN_HERE = False
 
 
 def report_from_doc(doc: Doc, article: Article, nlp: Language | None = None) -> Report:
