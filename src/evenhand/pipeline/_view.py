@@ -7,7 +7,10 @@ reads them once per Doc with ``Doc.to_array``, keeps the ids (``ids``, one colum
 attribute, for whole-Doc numpy tests) and gives each attribute as a plain list, indexed by
 token, made on first use. It lives in ``doc.user_data`` until the last component
 (``evenhand_events``) drops it. The values are exactly what the Token attributes give
-(``lemma`` lower-cased, as every component compares it).
+(``lemma`` lower-cased, as every component compares it); tests/test_view.py holds them to
+that. The table assumes the Doc's tokens and annotations do not change between evenhand's
+components (a component that retokenises or sets entities in between would need it
+dropped with :func:`drop_view`).
 """
 
 from __future__ import annotations
