@@ -59,6 +59,7 @@ def without_article(text: str) -> str | None:
     return stripped if stripped != text.strip() and stripped else None
 
 
+@lru_cache(maxsize=1 << 16)
 def singular(word: str) -> str | None:
     """A plural noun's singular by the regular English rules, or None when it is not plural."""
     if word.endswith("men") and len(word) > 4:
