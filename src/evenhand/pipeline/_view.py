@@ -97,7 +97,7 @@ class DocView:
     # -- strings ------------------------------------------------------------------------
     def strings_of(self, ids: list[int], lower: bool = False) -> list[str]:
         """The strings of ids of this Doc's vocabulary (lower-cased with ``lower``)."""
-        return _lookup(self.strings, ids, lower)
+        return id_strings(self.strings, ids, lower)
 
     def unique(self, column: int) -> tuple[list[int], np.ndarray]:
         """The distinct ids of a column and, per token, the index of its id among them."""
@@ -112,17 +112,7 @@ class DocView:
 
     def _names(self, column: int, lower: bool = False) -> list[str]:
         """The strings of a column, through the process-wide memo of id -> string."""
-        col: list[int] = self.ids[:, column].tolist()
-        memo = _LOWER if lower else _NAMES
-        try:
-            return list(map(memo.__getitem__, col))
-        except KeyError:
-            if len(memo) > _MEMO_LIMIT:
-                memo.clear()
-            strings = self.strings
-            for u in set(col).difference(memo):
-                memo[u] = strings[u].lower() if lower else strings[u]
-            return list(map(memo.__getitem__, col))
+        return id_strings(self.strings, self.ids[:, column].tolist(), lower)
 
     @cached_property
     def dep(self) -> list[str]:
@@ -180,7 +170,7 @@ class DocView:
         """Whether each token's ``column`` string (lower-cased with ``lower``) passes
         ``test``; each distinct string is tested once."""
         uniq, inverse = self._unique(column)
-        names = _lookup(self.strings, uniq, lower)
+        names = id_strings(self.strings, uniq, lower)
         hits = np.fromiter((test(s) for s in names), dtype=bool, count=len(names))
         out: np.ndarray = hits[inverse]
         return out
@@ -239,7 +229,7 @@ class DocView:
             return []
         stops = np.append(np.flatnonzero(iob != 1), self.n)
         ends = stops[np.searchsorted(stops, starts, "right")]
-        labels = _lookup(self.strings, kind[starts].tolist())
+        labels = id_strings(self.strings, kind[starts].tolist())
         return list(zip(starts.tolist(), ends.tolist(), labels, strict=True))
 
     def _bad_entities(self) -> bool:
@@ -396,19 +386,20 @@ class DocView:
                 self._subtree(c, out)
 
 
-def _lookup(strings: StringStore, ids: list[int], lower: bool = False) -> list[str]:
-    """The strings of ``ids``, remembered per process (an id is the string's hash, the
-    same in every vocabulary)."""
+def id_strings(strings: StringStore, ids: list[int], lower: bool = False) -> list[str]:
+    """The strings of ``ids`` (lower-cased with ``lower``), each new id looked up once and
+    remembered per process: an id is the string's hash, the same in every vocabulary. The
+    one id -> string memo of evenhand's token tables (this view and quotes' TokenArrays)."""
     memo = _LOWER if lower else _NAMES
-    names = []
-    for u in ids:
-        name = memo.get(u)
-        if name is None:
-            name = strings[u].lower() if lower else strings[u]
-            if len(memo) < _MEMO_LIMIT:
-                memo[u] = name
-        names.append(name)
-    return names
+    try:
+        return list(map(memo.__getitem__, ids))
+    except KeyError:
+        pass
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
+    for u in set(ids).difference(memo):  # the new ones only
+        memo[u] = strings[u].lower() if lower else strings[u]
+    return list(map(memo.__getitem__, ids))
 
 
 _NAMES: dict[int, str] = {}

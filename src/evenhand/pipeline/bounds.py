@@ -33,9 +33,10 @@ from spacy.attrs import (
     SENT_START,
     TAG,
 )
-from spacy.strings import StringStore, get_string_id
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
+from ._view import id_strings
 from .lexicon import word_set
 
 __all__ = ["ARRAYS_KEY", "BoundaryContext", "SpanModel", "TokenArrays", "end_features",
@@ -80,12 +81,12 @@ class TokenArrays:
         head = np.arange(n, dtype=np.int64) + arr[:, 0].astype(np.int64)
         self.head: list[int] = head.tolist()
         self.head_array = head
-        self.dep = _names(strings, arr[:, 1])
-        self.pos = _names(strings, arr[:, 2])
-        self.lower = _names(strings, arr[:, 3])
-        self.lemma = _names(strings, arr[:, 7], lower=True)
-        self.tag = _names(strings, arr[:, 8])
-        self.ent = _names(strings, arr[:, 9])
+        self.dep = id_strings(strings, arr[:, 1].tolist())
+        self.pos = id_strings(strings, arr[:, 2].tolist())
+        self.lower = id_strings(strings, arr[:, 3].tolist())
+        self.lemma = id_strings(strings, arr[:, 7].tolist(), lower=True)
+        self.tag = id_strings(strings, arr[:, 8].tolist())
+        self.ent = id_strings(strings, arr[:, 9].tolist())
         punct = arr[:, 4].astype(bool)
         space = arr[:, 5].astype(bool)
         self.punct: list[bool] = punct.tolist()
@@ -209,29 +210,6 @@ def _prefix_sums(flags: np.ndarray) -> list[int]:
     return sums
 
 
-_NAMES: dict[int, str] = {}
-_LOWER_NAMES: dict[int, str] = {}
-
-
-def _names(strings: StringStore, ids: np.ndarray, lower: bool = False) -> list[str]:
-    """The strings of a column of ``Doc.to_array`` ids, each distinct id looked up once (and
-    kept: a string's id is its hash, the same in every vocabulary)."""
-    cache = _LOWER_NAMES if lower else _NAMES
-    keys = ids.tolist()
-    try:
-        return list(map(cache.__getitem__, keys))
-    except KeyError:
-        pass
-    if len(cache) < _MAX_NAMES:
-        for u in set(keys).difference(cache):  # the new ones only
-            cache[u] = strings[u].lower() if lower else strings[u]
-        return list(map(cache.__getitem__, keys))
-    local = {u: cache.get(u) or (strings[u].lower() if lower else strings[u])
-             for u in set(keys)}
-    return list(map(local.__getitem__, keys))
-
-
-_MAX_NAMES = 200_000
 
 
 ARRAYS_KEY = "evenhand_token_arrays"
