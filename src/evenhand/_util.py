@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-__all__ = ["JsonLine", "json_type", "jsonl_lines", "one_line", "read_errors", "utc_now"]
+__all__ = ["JsonLine", "json_type", "jsonl_lines", "load_yaml", "one_line", "read_errors",
+           "utc_now"]
 
 _JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number",
                bool: "true/false", type(None): "null", dict: "an object"}
@@ -26,6 +27,16 @@ def one_line(exc: BaseException, *, first_line: bool = False, limit: int = 200) 
         text = text.splitlines()[0] if text else ""
     text = " ".join(text.split()) or type(exc).__name__
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def load_yaml(source: Any) -> Any:
+    """``yaml.safe_load`` of a string or text stream, with libyaml's parser when PyYAML was
+    built with it: the same safe loader, ~10x faster (the knowledge base's YAML took ~1 s to
+    parse in pure Python, paid at every pipeline load: each batch worker, each CLI call)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    return yaml.load(source, Loader=loader)  # a safe loader, C or Python
 
 
 def utc_now() -> datetime:

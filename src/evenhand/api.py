@@ -49,12 +49,14 @@ def load_pipeline(name: str | None = None) -> Language:
     import spacy
 
     from . import pipeline as _components  # noqa: F401  registers the factories
+    from .pipeline._fast_spacy import speed_up
 
     name = name or default_pipeline_name()
     try:
         nlp = spacy.load(name)
     except OSError as exc:
         raise PipelineError(f"cannot load spaCy pipeline {name!r}: {exc}") from exc
+    speed_up(nlp)  # output-identical spaCy internals (pipeline/_fast_spacy.py)
     missing = [c for c in ("parser", "ner") if c not in nlp.pipe_names]
     if missing:
         raise PipelineError(f"spaCy pipeline {name!r} lacks {', '.join(missing)}")

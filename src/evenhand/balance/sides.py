@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._util import load_yaml
 from ..errors import ConfigError
 from ..kb import KnowledgeBase, load_kb
 
@@ -106,7 +107,7 @@ def load_sides(path: str | Path, kb: KnowledgeBase | None = None) -> SideMap:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{source}: cannot read sides file ({exc})") from exc
     try:
-        data = yaml.safe_load(raw)
+        data = load_yaml(raw)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}" if where is not None else ""

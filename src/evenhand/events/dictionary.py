@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .._util import load_yaml
 from ..errors import ConfigError
 
 __all__ = ["KINDS", "CameoCode", "EventDictionary", "Pattern", "VerbEntry", "load_dictionary"]
@@ -181,7 +182,7 @@ def _read(path: Path | None, name: str) -> tuple[str, Any]:
     except OSError as exc:
         raise ConfigError(f"{name}: cannot read ({exc})") from exc
     try:
-        return label, yaml.safe_load(text)
+        return label, load_yaml(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{label}: not valid YAML ({exc})") from exc
 

@@ -17,6 +17,7 @@ from typing import Any, Generic, NoReturn, TypeVar
 
 import yaml
 
+from .._util import load_yaml
 from ..errors import ConfigError
 from ._text import exact_key, folded_key
 from .model import (
@@ -163,7 +164,7 @@ def _read(directory: Path, name: str, allowed: set[str]) -> dict[str, Any]:
     path = directory / name
     try:
         with path.open(encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+            data = load_yaml(handle)
     except OSError as exc:
         raise ConfigError(f"{name}: cannot read {path}: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
