@@ -21,7 +21,10 @@ for their interpreter start and their pipeline load:
   of that store), which reads them from the store, analyses them with evenhand's full
   pipeline and saves every report and its derived rows.
 
-The ratio run/raw (articles per second) is the figure with the bar: >= 0.8. Both commands
+The ratio run/raw (articles per second) is the figure with the bar: >= 0.8. evenhand runs
+output-identical, faster versions of spaCy's ``attribute_ruler`` and ``lemmatizer``
+(``evenhand/pipeline/_fast_spacy.py``); for the first worker count the run is also timed with
+spaCy's own code (``EVENHAND_NATIVE_SPACY=1``), so both ratios are printed. Both commands
 also run on the first ``--n0`` articles alone, which gives their marginal rates,
 (N - N0) / (T(N) - T(N0)): the throughput once started, without the fixed costs (interpreter,
 imports, pipeline load, the worker pool) that a short run is dominated by.
@@ -231,6 +234,9 @@ def main() -> int:
     ap.add_argument("--no-throughput", action="store_true",
                     help="only the memory runs (no raw/run ratio, no Ray)")
     ap.add_argument("--no-ray", action="store_true")
+    ap.add_argument("--no-native", action="store_true",
+                    help="skip the run with spaCy's own attribute_ruler and lemmatizer "
+                         "(EVENHAND_NATIVE_SPACY=1) beside the default one")
     ap.add_argument("--shared", type=Path, default=SHARED)
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
@@ -274,6 +280,15 @@ def main() -> int:
                       f"{marginal['raw']} art/s, run {marginal['run']} art/s: ratio "
                       f"{row['marginal']['ratio']} (fixed costs: raw {raw0['seconds']} s, "
                       f"run {run0['seconds']} s for {args.n0} articles)", flush=True)
+            if not args.no_native and w == workers[0]:
+                native = run(template, folder, args.n, w, env={"EVENHAND_NATIVE_SPACY": "1"})
+                row["run_native_spacy"] = native
+                row["ratio_native_spacy"] = round(native["articles_per_s"]
+                                                  / r_raw["articles_per_s"], 3)
+                print(f"workers {w}: evenhand run with spaCy's own attribute_ruler and "
+                      f"lemmatizer (EVENHAND_NATIVE_SPACY=1) {native['articles_per_s']} art/s "
+                      f"({native['seconds']} s): ratio {row['ratio_native_spacy']} to raw",
+                      flush=True)
             figures["throughput"].append(row)
         if not args.no_ray and not args.no_throughput:
             w = max(workers)
