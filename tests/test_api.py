@@ -77,6 +77,36 @@ def test_analyze_many_keeps_input_order(nlp: Language) -> None:
     assert [r.id for r in reports] == [str(i) for i in range(20)]
 
 
+def test_batches_close_at_the_token_budget() -> None:
+    import spacy
+
+    from evenhand.api import _batches
+
+    blank = spacy.blank("en")
+    docs = [blank.make_doc(" ".join(["word"] * n)) for n in (5, 5, 5, 20, 3, 3, 3, 3, 1)]
+    pairs = [(doc, None) for doc in docs]
+    sizes = [[len(d) for d, _ in b] for b in _batches(iter(pairs), 3, 12)]
+    # 5+5 fits, a third 5 would pass 12; 20 alone (longer than the budget); 3+3+3 = 3 docs
+    assert sizes == [[5, 5], [5], [20], [3, 3, 3], [3, 1]]
+    unbounded = [[len(d) for d, _ in b]
+                 for b in _batches(iter(pairs), 4, None)]
+    assert unbounded == [[5, 5, 5, 20], [3, 3, 3, 3], [1]]
+    assert list(_batches(iter([]), 4, 10)) == []
+
+
+def test_batching_does_not_change_reports(nlp: Language) -> None:
+    texts = [f"Minister {name} said the talks would go on. \"We will not give up,\" "
+             f"{name} told reporters in {city}." for name, city in
+             (("Ana Silva", "Lisbon"), ("Li Wei", "Beijing"), ("Tom Berg", "Oslo"))]
+    texts.append(" ".join(texts) * 3)  # a long one: a batch of its own at a small budget
+    one_batch = [r.to_dict() for r in evenhand.analyze_many(texts, nlp=nlp,
+                                                            batch_tokens=None)]
+    small = [r.to_dict() for r in evenhand.analyze_many(texts, nlp=nlp, batch_size=2,
+                                                        batch_tokens=40)]
+    assert small == one_batch
+    assert [len(r["quotes"]) for r in small][:3] == [2, 2, 2]  # indirect + direct
+
+
 def test_analyze_many_sets_the_heap_aside_only_while_it_runs(nlp: Language) -> None:
     import gc
 

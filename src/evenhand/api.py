@@ -31,6 +31,12 @@ EVENHAND_COMPONENTS = ("evenhand_quotes", "evenhand_actors", "evenhand_identity"
 # Articles are short; the limit only guards spaCy's own max_length check (memory ~1 GB/100k
 # chars for the parser is a concern only for absurd inputs, which article.py rejects first).
 MAX_CHARS = 2_000_000
+# Tokens per nlp.pipe batch (as well as batch_size articles): spaCy's working memory while
+# it runs a batch grows with the batch's tokens (~250 MiB over the resting size for 16 long
+# news articles), so a batch is closed before an article that would take it past this (16
+# articles of ~750 tokens, a typical news batch). The peak then no longer depends on which
+# long articles happen to fall together.
+BATCH_TOKENS = 12_000
 
 
 def default_pipeline_name() -> str:
@@ -97,10 +103,13 @@ def analyze(item: Article | str, nlp: Language | None = None,
 
 
 def analyze_many(items: Iterable[Article | str], nlp: Language | None = None,
-                 batch_size: int = 16, sides: SideMap | None = None) -> Iterator[Report]:
+                 batch_size: int = 16, sides: SideMap | None = None,
+                 batch_tokens: int | None = BATCH_TOKENS) -> Iterator[Report]:
     """Analyse articles lazily, in input order, with spaCy's batched ``nlp.pipe``.
 
-    Input is consumed as a stream, so memory stays flat over long batches.
+    Input is consumed as a stream, so memory stays flat over long batches. A batch holds at
+    most ``batch_size`` articles and, unless ``batch_tokens`` is None, at most
+    ``batch_tokens`` tokens (an article longer than that makes a batch of its own).
     """
     from .pipeline._doctext import remember_text
     from .pipeline.quotes import HEADLINE_KEY
@@ -125,8 +134,24 @@ def analyze_many(items: Iterable[Article | str], nlp: Language | None = None,
             yield doc, article
 
     with _frozen_heap():
-        for doc, article in nlp.pipe(tuples(), as_tuples=True, batch_size=batch_size):
-            yield annotate_balance(report_from_doc(doc, article, nlp), sides)
+        for batch in _batches(tuples(), batch_size, batch_tokens):
+            for doc, article in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+                yield annotate_balance(report_from_doc(doc, article, nlp), sides)
+
+
+def _batches(pairs: Iterator[tuple[Doc, Article]], size: int, tokens: int | None
+             ) -> Iterator[list[tuple[Doc, Article]]]:
+    batch: list[tuple[Doc, Article]] = []
+    held = 0
+    for pair in pairs:
+        length = len(pair[0])
+        if batch and (len(batch) >= size or (tokens is not None and held + length > tokens)):
+            yield batch
+            batch, held = [], 0
+        batch.append(pair)
+        held += length
+    if batch:
+        yield batch
 
 
 # The loaded pipeline is ~100,000 Python objects that live as long as the process; every
