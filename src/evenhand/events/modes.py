@@ -54,7 +54,8 @@ def _depth(doc: Doc, start: int) -> int:
     if span is None:
         return 99
     tok, depth = span[0], 0
-    while tok.head is not tok and depth < 50:
+    # the root is its own head; compared by index (spaCy makes a new Token per access)
+    while tok.head.i != tok.i and depth < 50:
         tok, depth = tok.head, depth + 1
     return depth
 
