@@ -427,10 +427,18 @@ class EventCoder:
         # roadblock set up in 2004") are background, not events the sentence reports
         maybe = (v.has(C_POS, ("VERB", "AUX")) & ~v.has(C_DEP, ("acl",))) | (
             v.has(C_POS, ("ADJ",)) & v.has(C_DEP, ("acomp",)))
-        # In text order. (Meant as governors first, so that they consume the actions they
-        # govern; but the depth key compared Token objects by identity, which never holds,
-        # and came out 50 for every token: text order is what the coder has always used.)
-        verbs = [i for i in np.flatnonzero(maybe).tolist() if self._entry(v, i) is not None]
+        # Governors first (nearest the parse root, then text order), so that a verb
+        # consumes the actions it governs before they are coded on their own.
+        head = v.head
+
+        def depth(i: int) -> int:
+            steps = 0
+            while head[i] != i and steps < 50:
+                i, steps = head[i], steps + 1
+            return steps
+
+        verbs = sorted((i for i in np.flatnonzero(maybe).tolist()
+                        if self._entry(v, i) is not None), key=lambda i: (depth(i), i))
         consumed: set[int] = set()
         events: list[Event] = []
         verb_of: dict[int, int] = {}  # id(event) -> its verb
