@@ -378,3 +378,28 @@ def test_role_for_title_without_a_role(kb: KnowledgeBase, phrase: str) -> None:
 def test_title_context_hints(kb: KnowledgeBase) -> None:
     assert "company" in kb.titles.context["president"]
     assert "president" in kb.titles.yield_to_object
+
+
+def test_yaml_parsed_alike_with_or_without_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The packaged YAML (knowledge base, CAMEO dictionary, sides example) reads the same
+    through libyaml and through PyYAML's pure-Python safe loader, which load_yaml falls
+    back to when PyYAML was built without libyaml; errors stay YAMLErrors with a line."""
+    from evenhand._util import load_yaml
+
+    root = Path(__file__).resolve().parents[1]
+    files = sorted((root / "src" / "evenhand").rglob("*.yaml")) + sorted(
+        (root / "examples").glob("*.yaml"))
+    assert len(files) >= 5
+    with_c = {f: load_yaml(f.read_text(encoding="utf-8")) for f in files}
+
+    def bad_yaml_has_a_line() -> None:
+        with pytest.raises(yaml.YAMLError) as caught:
+            load_yaml("a: [1, 2\nb: 3\n")
+        assert getattr(caught.value, "problem_mark", None) is not None
+
+    bad_yaml_has_a_line()
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        assert load_yaml(text) == with_c[f] == yaml.safe_load(text), f
+    bad_yaml_has_a_line()
