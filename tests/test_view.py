@@ -58,6 +58,7 @@ def test_token_attributes_match_spacy(doc: Doc) -> None:
         assert v.conjuncts(i) == [c.i for c in tok.conjuncts]
         assert v.subtree(i) == [t.i for t in tok.subtree]
         assert v.ancestors(i) == [a.i for a in tok.ancestors]
+        assert v.depth(i) == len(list(tok.ancestors))
         assert v.sent_bounds(i) == (tok.sent.start, tok.sent.end)
     assert v.sents == [(s.start, s.end) for s in doc.sents]
     assert v.ents == [(e.start, e.end, e.label_) for e in doc.ents]

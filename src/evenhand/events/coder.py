@@ -429,16 +429,8 @@ class EventCoder:
             v.has(C_POS, ("ADJ",)) & v.has(C_DEP, ("acomp",)))
         # Governors first (nearest the parse root, then text order), so that a verb
         # consumes the actions it governs before they are coded on their own.
-        head = v.head
-
-        def depth(i: int) -> int:
-            steps = 0
-            while head[i] != i and steps < 50:
-                i, steps = head[i], steps + 1
-            return steps
-
         verbs = sorted((i for i in np.flatnonzero(maybe).tolist()
-                        if self._entry(v, i) is not None), key=lambda i: (depth(i), i))
+                        if self._entry(v, i) is not None), key=lambda i: (v.depth(i), i))
         consumed: set[int] = set()
         events: list[Event] = []
         verb_of: dict[int, int] = {}  # id(event) -> its verb

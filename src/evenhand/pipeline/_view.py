@@ -317,6 +317,10 @@ class DocView:
         order, lo, hi = self._kids
         if (self.space[i] or self.punct[i]) and all(c == i for c in order[lo[i]:hi[i]]):
             return self.n - 1
+        return self.depth(i)
+
+    def depth(self, i: int) -> int:
+        """How many heads up from token i its sentence root is (0 for a root)."""
         head = self.head
         steps = 0
         while head[i] != i:
